@@ -1,1 +1,10 @@
-export {}
+// @parley/lcc: the Lightweight Coordination Calculus. parse -> check -> run; no I/O, no network.
+export * from './span.js'
+export * from './diagnostic.js'
+export * from './ast.js'
+export * from './syntax/index.js'
+export * from './check/index.js'
+export * from './terms/index.js'
+export * from './run/index.js'
+export * from './verify/index.js'
+export * from './draw/index.js'
