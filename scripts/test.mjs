@@ -38,6 +38,11 @@ const files = selected.length > 0
       return readdirSync(base).flatMap(p => findTests(join(base, p, 'dist', 'test')))
     })
 
+if (files.length === 0) {
+  console.error('no compiled test files found under packages/*/dist/test or daemon/dist/test: run `pnpm build` first')
+  process.exit(1)
+}
+
 const env = { ...process.env }
 const reason = labReason()
 const lab = join(root, 'scripts', 'kvm-lab.sh')
