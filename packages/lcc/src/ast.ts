@@ -53,8 +53,11 @@ export interface NullNode { kind: 'null', guard: ConstraintNode, span: Span }
 export interface ChangeNode { kind: 'change', role: RoleRefNode, guard: ConstraintNode | null, span: Span }
 
 export interface ThenNode { kind: 'then', steps: DefNode[], span: Span }
-/** Committed choice: the first branch whose first step can fire is taken. */
-export interface ChoiceNode { kind: 'choice', branches: DefNode[], span: Span }
+/**
+ * Committed choice: the first branch whose first step can fire is taken. `orSpans` (optional, set
+ * by the parser) are the spans of the `or` keywords between the branches, for diagnostics.
+ */
+export interface ChoiceNode { kind: 'choice', branches: DefNode[], span: Span, orSpans?: Span[] }
 export interface ParNode { kind: 'par', branches: DefNode[], span: Span }
 
 export type StepNode = SendNode | ReceiveNode | NullNode | ChangeNode

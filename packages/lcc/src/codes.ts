@@ -1,0 +1,58 @@
+// Every diagnostic code of the language, in one table. Codes are stable: never renumber one, only
+// add. Ranges: LCC001-019 syntax, LCC020-049 check, LCC050-069 interpreter, LCC070-089 model
+// checker and diagrams. Other phases append their rows here.
+import type { Diagnostic, Severity } from './diagnostic.js'
+import type { Span } from './span.js'
+
+export interface CodeInfo {
+  /** The severity used unless the phase that reports it says otherwise. */
+  severity: Severity
+  title: string
+  hint: string
+}
+
+export const codes: Readonly<Record<string, CodeInfo>> = {
+  // --- syntax -------------------------------------------------------------------------------
+  LCC001: { severity: 'error', title: 'unexpected character', hint: 'remove the character, or put it in a quoted atom or a comment' },
+  LCC002: { severity: 'error', title: 'unterminated string or quoted atom', hint: 'close the quote on the same line' },
+  LCC003: { severity: 'error', title: 'unterminated block comment', hint: 'close the comment with */' },
+  LCC004: { severity: 'error', title: 'unexpected token', hint: 'check the syntax near this point against the LCC grammar' },
+  LCC005: { severity: 'error', title: 'missing :: after clause head', hint: 'write a clause as a(Role, Id) :: Definition' },
+  LCC006: { severity: 'error', title: 'unbalanced brackets', hint: 'every ( and [ needs its matching ) and ]' },
+  LCC007: { severity: 'error', title: 'or mixed with par without parentheses', hint: 'add parentheses: (A or B) par C' },
+  LCC008: { severity: 'warning', title: 'dangling then', hint: 'remove the trailing then' },
+  LCC009: { severity: 'error', title: 'nesting too deep', hint: 'split the definition into smaller roles' },
+  LCC010: { severity: 'error', title: 'expected a role a(Role, Id)', hint: 'messages, role changes and clause heads name a role as a(Role, Id)' },
+  LCC011: { severity: 'error', title: 'bad role declaration', hint: 'write r(role, initial), r(role, necessary, N) or r(role, auxiliary)' },
+  LCC012: { severity: 'error', title: 'bad step', hint: 'a step is M => a(R, X), M <= a(R, X), C <- M <= a(R, X), null <- C or a(R, X)' },
+  LCC013: { severity: 'error', title: 'typographic quote outside a comment', hint: 'use ASCII quotes: \'atom\' or "string"' },
+  LCC014: { severity: 'error', title: 'constraint connective inside a term', hint: 'and, or, not join constraints, not terms; write the constraint after <-' },
+  LCC015: { severity: 'error', title: 'missing definition after ::', hint: 'give the role a definition, e.g. a(idle, X) :: null <- true' },
+  LCC016: { severity: 'warning', title: 'empty model', hint: 'an interaction model needs at least one clause a(Role, Id) :: Definition' },
+  // --- check --------------------------------------------------------------------------------
+  LCC020: { severity: 'error', title: 'undefined role', hint: 'define the role with a clause a(Role, Id) :: ..., or fix the role name' },
+  LCC021: { severity: 'warning', title: 'message sent that no role receives', hint: 'add a matching M <= a(Sender, X) to the receiving role, or remove the send' },
+  LCC022: { severity: 'warning', title: 'message received that nothing sends', hint: 'add a matching M => a(Receiver, X) to the sending role, or remove the receive' },
+  LCC023: { severity: 'error', title: 'variable used unbound', hint: 'bind the variable earlier: in the clause head, a received message, or a constraint' },
+  LCC024: { severity: 'warning', title: 'variable sent unbound', hint: 'bind the variable before sending, or use a constant' },
+  LCC025: { severity: 'warning', title: 'role change with unbound argument', hint: 'bind the variable before changing role, or use _' },
+  LCC026: { severity: 'error', title: 'unknown constraint', hint: 'provide a component name/arity for it, or fix the name or the number of arguments' },
+  LCC027: { severity: 'error', title: 'goal is not callable', hint: 'a constraint is an atom or a compound term such as ready(X)' },
+  LCC030: { severity: 'warning', title: 'choice binds to the preceding then', hint: 'add parentheses: X then (A or B)' },
+  LCC031: { severity: 'error', title: 'declared role has no clause', hint: 'add a clause a(Role, Id) :: ... or remove the r(...) declaration' },
+  LCC032: { severity: 'error', title: 'duplicate clause for a role', hint: 'merge the definitions with or, or rename one role' },
+  LCC033: { severity: 'info', title: 'no initial role', hint: 'declare where peers start with r(role, initial)' },
+  LCC034: { severity: 'warning', title: 'duplicate role declaration', hint: 'keep one r(...) declaration per role' },
+}
+
+/** A diagnostic with the code's default severity and hint; `severity` overrides the default. */
+export function diagnostic (code: string, message: string, span: Span, severity?: Severity): Diagnostic {
+  const info = codes[code]
+  return {
+    severity: severity ?? info?.severity ?? 'error',
+    code,
+    message,
+    span,
+    hint: info?.hint ?? 'see the LCC diagnostic codes in @parley/lcc codes.ts',
+  }
+}
