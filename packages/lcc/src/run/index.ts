@@ -1,1 +1,14 @@
-export {}
+// The interpreter: compile a model once, run peers step by step, or many peers in a Scheduler.
+export * from './types.js'
+export { compile } from './program.js'
+export type { Program, CompiledClause, LeadingStep } from './program.js'
+export { ConstraintRegistry } from './registry.js'
+export { BUILTINS } from './builtins.js'
+export type { Builtin } from './builtins.js'
+export { PeerRun } from './peer.js'
+export type { PeerInit, PeerEnv } from './peer.js'
+export { Scheduler } from './scheduler.js'
+export type { SchedulerInit, AddPeer, RunOptions } from './scheduler.js'
+export type { RunReport, RunStatus, PeerSummary } from './report.js'
+export { SeededRandom } from './random.js'
+export * from '../errors.js'
