@@ -1,0 +1,46 @@
+// parley im check FILE... [--components FILE|LIST]: parse and check interaction models.
+import type { Command } from 'commander'
+import { check, parse } from '@parley/lcc'
+import type { ComponentSet } from '@parley/lcc'
+import type { CommandModule } from '../command-module.js'
+import type { GlobalOptions } from '../context.js'
+import { readText } from '../context.js'
+import { parseComponents } from '../components-option.js'
+import { countBySeverity, diagnosticData, diagnosticText } from '../diagnostics-output.js'
+import type { FileDiagnostics } from '../diagnostics-output.js'
+import { EXIT } from '../exit-codes.js'
+
+/** Syntax diagnostics, then the checker's (only on text that parsed without errors). */
+export function checkText (text: string, components?: ComponentSet): FileDiagnostics['diagnostics'] {
+  const parsed = parse(text)
+  const broken = parsed.diagnostics.some(d => d.severity === 'error')
+  const checked = broken ? [] : check(parsed.model, components === undefined ? {} : { components })
+  return [...parsed.diagnostics, ...checked].sort((a, b) => a.span.start.offset - b.span.start.offset)
+}
+
+export const imCheck: CommandModule = {
+  path: ['im', 'check'],
+  description: 'parse and check LCC interaction models',
+  configure (cmd, ctx) {
+    cmd
+      .argument('<files...>', 'LCC files to check')
+      .option('--components <file|list>', 'the constraints that exist: a comma list of name/arity, or a file with one a line; unknown constraints are then errors')
+      .action((files: string[], opts: { components?: string }, self: Command) => {
+        const global = self.optsWithGlobals<GlobalOptions>()
+        const components = opts.components === undefined ? undefined : parseComponents(opts.components)
+        const texts = files.map(file => ({ file, text: readText(file) }))
+        const results: FileDiagnostics[] = texts.map(({ file, text }) => ({ file, diagnostics: checkText(text, components) }))
+        const counts = countBySeverity(results)
+        if (global.json === true) {
+          ctx.io.out(JSON.stringify({
+            files: results.map(r => ({ file: r.file, diagnostics: r.diagnostics.map(d => diagnosticData(r.file, d)) })),
+            ...counts,
+          }, null, 2) + '\n')
+        } else {
+          for (const r of results) for (const d of r.diagnostics) ctx.io.out(diagnosticText(r.file, d) + '\n')
+          ctx.io.err(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}\n`)
+        }
+        ctx.exitCode = counts.errors > 0 ? EXIT.findings : EXIT.ok
+      })
+  },
+}
