@@ -1,1 +1,9 @@
-export {}
+export type * from './hypervisor.js'
+export * from './errors.js'
+export { realClock, ManualClock, type Clock } from './clock.js'
+export type { HypervisorComponents } from './components.js'
+export { validateSpec } from './spec.js'
+export { EventHub } from './events.js'
+export * from './load/index.js'
+export { createMemoryHypervisor, MemoryHypervisor, type MemoryHypervisorInit, type MemoryFault } from './memory/hypervisor.js'
+export { createMemoryFabric, MemoryFabric } from './memory/fabric.js'

@@ -1,0 +1,7 @@
+import type { Logger } from 'pino'
+import type { Clock } from './clock.js'
+
+export interface HypervisorComponents {
+  logger: Logger
+  clock: Clock
+}
