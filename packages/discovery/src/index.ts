@@ -1,1 +1,12 @@
-export {}
+export * from './types.js'
+export * from './errors.js'
+export { generatePrivateKey, serialisePrivateKey, loadPrivateKey, peerIdOf, generateSwarmKey, parseSwarmKey } from './keys.js'
+export type { PrivateKey } from './keys.js'
+export { signComponent, parsePublicKey } from './core/component-signature.js'
+export { artefactCid, parseArtefactHash } from './core/artefact-hash.js'
+export { roleKey, imTopic } from './core/role-keys.js'
+export { createLibp2pDiscovery, type Libp2pDiscovery, type Libp2pDiscoveryInit, type DiscoveryStats } from './libp2p/discovery.js'
+export { DHT_PROTOCOL, type ConnectionLimits, type NodeOptions } from './libp2p/node.js'
+export { ARTEFACT_PROTOCOL } from './libp2p/artefact-protocol.js'
+export { createMemoryDiscovery, type MemoryDiscovery, type MemoryDiscoveryInit } from './memory/discovery.js'
+export { MemoryNetwork, type MemoryNetworkInit, type MemoryNetworkStats } from './memory/network.js'

@@ -1,0 +1,101 @@
+/**
+ * Gossip announcements: the codec and the local table of fresh ones.
+ * Wire (one gossipsub message on imTopic(im), UTF-8 JSON, at most 4 KiB):
+ *   {"v":1,"op":"announce"|"withdraw","im":"<imHash>","role":"<role>","args":<json>,"seq":<int>,"ts":<ms>,"ttl":<ms>}
+ * The sender is the gossipsub message's signed `from`, never a field of the payload.
+ */
+import type { Announcement, Json } from '../types.js'
+import { checkRoleRef } from './role-keys.js'
+
+export const MAX_ANNOUNCEMENT_BYTES = 4096
+
+export interface AnnouncementWire {
+  v: 1
+  op: 'announce' | 'withdraw'
+  im: string
+  role: string
+  args: Json
+  seq: number
+  ts: number
+  ttl: number
+}
+
+export function encodeAnnouncement (a: AnnouncementWire): Uint8Array {
+  const bytes = new TextEncoder().encode(JSON.stringify(a))
+  if (bytes.byteLength > MAX_ANNOUNCEMENT_BYTES) throw new RangeError(`announcement of ${bytes.byteLength} bytes exceeds ${MAX_ANNOUNCEMENT_BYTES}`)
+  return bytes
+}
+
+/** Parse and check an announcement; returns a reason string when it is malformed. */
+export function decodeAnnouncement (bytes: Uint8Array, expectedIm: string): AnnouncementWire | string {
+  if (bytes.byteLength > MAX_ANNOUNCEMENT_BYTES) return 'oversize announcement'
+  let doc: any
+  try { doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) } catch { return 'not JSON' }
+  if (typeof doc !== 'object' || doc === null || doc.v !== 1) return 'not a v1 announcement'
+  if (doc.op !== 'announce' && doc.op !== 'withdraw') return 'bad op'
+  if (doc.im !== expectedIm) return 'IM hash does not match the topic'
+  if (typeof doc.role !== 'string') return 'bad role'
+  try { checkRoleRef(doc.im, doc.role) } catch { return 'bad role' }
+  if (!Number.isSafeInteger(doc.seq) || doc.seq < 0) return 'bad seq'
+  if (typeof doc.ts !== 'number' || !Number.isFinite(doc.ts)) return 'bad ts'
+  if (typeof doc.ttl !== 'number' || !(doc.ttl > 0)) return 'bad ttl'
+  if (!('args' in doc)) return 'no args'
+  return doc as AnnouncementWire
+}
+
+/**
+ * Fresh announcements per (IM, role, peer). A newer seq replaces an older one; a retraction stays
+ * as a tombstone until it expires so that a stale DHT provider record cannot resurrect the peer.
+ */
+export class AnnouncementTable {
+  private readonly byRole = new Map<string, Map<string, Announcement>>()
+
+  constructor (private readonly maxTtlMs: number) {}
+
+  /** Record an announcement received at `now`; returns it if accepted (newer than what we held). */
+  accept (from: string, w: AnnouncementWire, now: number): Announcement | undefined {
+    const key = `${w.im}\n${w.role}`
+    let peers = this.byRole.get(key)
+    const held = peers?.get(from)
+    if (held !== undefined && held.seq >= w.seq && held.expiresAt > now) return undefined
+    const a: Announcement = {
+      peerId: from,
+      imHash: w.im,
+      role: w.role,
+      args: w.op === 'withdraw' ? null : w.args,
+      seq: w.seq,
+      sentAt: w.ts,
+      receivedAt: now,
+      expiresAt: now + Math.min(w.ttl, this.maxTtlMs),
+      withdrawn: w.op === 'withdraw'
+    }
+    if (peers === undefined) { peers = new Map(); this.byRole.set(key, peers) }
+    peers.set(from, a)
+    return a
+  }
+
+  /** Live (not withdrawn, not expired) announcements of an IM, optionally of one role. */
+  fresh (imHash: string, role: string | undefined, now: number): Announcement[] {
+    const out: Announcement[] = []
+    for (const [key, peers] of this.byRole) {
+      const [im, r] = key.split('\n')
+      if (im !== imHash || (role !== undefined && r !== role)) continue
+      for (const a of peers.values()) if (!a.withdrawn && a.expiresAt > now) out.push(a)
+    }
+    return out
+  }
+
+  /** True when `peer` retracted (imHash, role) and the retraction has not expired. */
+  withdrawn (imHash: string, role: string, peer: string, now: number): boolean {
+    const a = this.byRole.get(`${imHash}\n${role}`)?.get(peer)
+    return a !== undefined && a.withdrawn && a.expiresAt > now
+  }
+
+  /** Drop expired entries. */
+  prune (now: number): void {
+    for (const [key, peers] of this.byRole) {
+      for (const [p, a] of peers) if (a.expiresAt <= now) peers.delete(p)
+      if (peers.size === 0) this.byRole.delete(key)
+    }
+  }
+}

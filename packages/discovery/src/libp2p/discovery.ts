@@ -1,0 +1,175 @@
+/**
+ * The Discovery contract over a real libp2p node.
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Libp2p } from 'libp2p'
+import type { CID } from 'multiformats/cid'
+import { Artefacts } from '../core/artefacts.js'
+import { Emitter } from '../core/events.js'
+import { RequestServer } from '../core/request-server.js'
+import { Roles } from '../core/roles.js'
+import { resolveEnv, resolveSettings, type Env } from '../core/settings.js'
+import type { RoutingTransport } from '../core/transport.js'
+import { validated } from '../core/validate.js'
+import { decodeResponse, encodeRequest } from '../core/wire.js'
+import { StoppedError } from '../errors.js'
+import type { Discovery, DiscoveryComponents, DiscoveryInit, Json, RequestOptions } from '../types.js'
+import { ARTEFACT_PROTOCOL, fetchArtefactFrom, serveArtefact } from './artefact-protocol.js'
+import { buildNode, type NodeOptions, type ParleyServices } from './node.js'
+import { exchange, MAX_STREAMS_PER_CONNECTION, serveStream } from './requests.js'
+
+export interface Libp2pDiscoveryInit extends DiscoveryInit, NodeOptions {
+  /** bound on stop(); upstream stop can hang (js-libp2p#2625). Default 10 s */
+  stopTimeoutMs?: number
+}
+
+/** Counters for benchmarks and the metrics endpoint. */
+export interface DiscoveryStats {
+  dhtQueries: number
+  /** DHT request messages sent by this node's queries (SEND_QUERY events) */
+  dhtMessages: number
+  gossipPublished: number
+  gossipReceived: number
+}
+
+export interface Libp2pDiscovery extends Discovery {
+  readonly libp2p: Libp2p<ParleyServices>
+  stats(): DiscoveryStats
+}
+
+export async function createLibp2pDiscovery (init: Libp2pDiscoveryInit, components: DiscoveryComponents = {}): Promise<Libp2pDiscovery> {
+  const settings = resolveSettings(init)
+  const env: Env = resolveEnv(components, 'discovery')
+  const node = await buildNode(init)
+  const selfId = node.peerId.toString()
+  const log = env.logger.child({ self: selfId })
+  const envSelf = { ...env, logger: log }
+  const events = new Emitter(log)
+  const stats: DiscoveryStats = { dhtQueries: 0, dhtMessages: 0, gossipPublished: 0, gossipReceived: 0 }
+  const { dht, pubsub } = node.services
+  let stopped = false
+
+  const routing: RoutingTransport = {
+    selfId,
+    subscribe: (topic) => { pubsub.subscribe(topic) },
+    publish: async (topic, bytes) => {
+      if (stopped) throw new StoppedError()
+      stats.gossipPublished++
+      await pubsub.publish(topic, bytes)
+    },
+    provide: async (key: CID, signal) => {
+      stats.dhtQueries++
+      for await (const ev of dht.provide(key, { signal })) if (ev.name === 'SEND_QUERY') stats.dhtMessages++
+    },
+    unprovide: async (key: CID) => { await dht.cancelReprovide(key) },
+    connect: async (peerId, signal) => {
+      const id = peerIdFromString(peerId)
+      if (node.getConnections(id).length > 0) return
+      await node.dial(id, { signal })
+    },
+    findProviders: async (key: CID, signal, onProvider) => {
+      stats.dhtQueries++
+      const stop = new AbortController()
+      const both = AbortSignal.any([signal, stop.signal])
+      try {
+        for await (const ev of dht.findProviders(key, { signal: both })) {
+          if (ev.name === 'SEND_QUERY') stats.dhtMessages++
+          if (ev.name !== 'PROVIDER') continue
+          for (const p of ev.providers) {
+            if (p.multiaddrs.length > 0) await node.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
+            if (!onProvider(p.id.toString())) { stop.abort(); return }
+          }
+        }
+      } catch (err) {
+        if (stop.signal.aborted && !signal.aborted) return
+        throw err
+      }
+    }
+  }
+
+  const roles = new Roles(routing, settings, envSelf, events)
+  const server = new RequestServer(settings, envSelf)
+  const artefacts = new Artefacts(routing, {
+    fetchFrom: async (peerId, hash, signal) => await fetchArtefactFrom(node, settings, peerId, hash, signal)
+  }, components.artefacts ?? new Map(), settings, envSelf)
+
+  pubsub.addEventListener('message', (evt) => {
+    const m = evt.detail
+    if (m.type !== 'signed') return
+    stats.gossipReceived++
+    roles.onMessage(m.topic, m.from.toString(), m.data)
+  })
+  pubsub.addEventListener('subscription-change', (evt) => {
+    for (const sub of evt.detail.subscriptions) {
+      if (sub.subscribe) roles.onFollower(sub.topic, evt.detail.peerId.toString())
+    }
+  })
+  node.addEventListener('peer:connect', (evt) => { events.emit('peer:connect', { peerId: evt.detail.toString() }) })
+  node.addEventListener('peer:disconnect', (evt) => { events.emit('peer:disconnect', { peerId: evt.detail.toString() }) })
+  await node.handle(ARTEFACT_PROTOCOL, async (stream, connection) => {
+    await serveArtefact(artefacts, settings, log, stream, connection)
+  }, { maxInboundStreams: MAX_STREAMS_PER_CONNECTION })
+
+  const check = (): void => { if (stopped) throw new StoppedError() }
+
+  return {
+    libp2p: node,
+    peerId: selfId,
+    addresses: () => node.getMultiaddrs().map(a => a.toString()),
+    peers: () => node.getPeers().map(p => p.toString()),
+    stats: () => ({ ...stats }),
+
+    advertise: async (imHash, role, args, options) => { check(); await roles.advertise(imHash, role, args, options) },
+    withdraw: async (imHash, role) => { check(); await roles.withdraw(imHash, role) },
+    findCandidates: async (imHash, role, options) => { check(); return await roles.findCandidates(imHash, role, options) },
+    announcements: (imHash, role) => roles.announcements(imHash, role),
+    follow: (imHash) => { check(); roles.follow(imHash) },
+
+    publish: async (bytes, meta) => { check(); return await artefacts.publish(bytes, meta) },
+    fetch: async (hash, options) => { check(); return await artefacts.fetch(hash, options) },
+
+    handle: async (protocol, handler, options) => {
+      check()
+      server.register(protocol, handler, options)
+      await node.handle(protocol, async (stream, connection) => {
+        await serveStream(server, settings, log, protocol, stream, connection)
+      }, { maxInboundStreams: MAX_STREAMS_PER_CONNECTION, force: true })
+    },
+    unhandle: async (protocol) => {
+      server.handlers.delete(protocol)
+      await node.unhandle(protocol)
+    },
+    request: async <Res>(peerId: string, protocol: string, body: Json, options: RequestOptions<Res> = {}): Promise<Res> => {
+      check()
+      const max = options.maxBytes ?? settings.maxFrameBytes
+      const frame = encodeRequest(body, max)
+      const reply = peerId === selfId
+        ? await server.serve(selfId, protocol, frame)
+        : await exchange(node, settings, peerId, protocol, frame, options)
+      const res = decodeResponse(reply, max)
+      return validated(res, options.validate)
+    },
+
+    on: (event, listener) => events.on(event, listener),
+    stop: async () => {
+      if (stopped) return
+      stopped = true
+      roles.stop()
+      await boundedStop(node, init.stopTimeoutMs ?? 10_000, log)
+    }
+  }
+}
+
+/** Stop with a deadline; a ref'd timer keeps the process alive while libp2p shuts down. */
+async function boundedStop (node: Libp2p<any>, ms: number, log: { warn: (o: object, m: string) => void }): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<'timeout'>(resolve => { timer = setTimeout(() => { resolve('timeout') }, ms) })
+  try {
+    const r = await Promise.race([Promise.resolve(node.stop()).then(() => 'ok' as const), timedOut])
+    if (r === 'timeout') log.warn({ ms }, 'libp2p stop did not finish in time; abandoning it')
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'libp2p stop failed')
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The libp2p node of a Parley host: tcp + noise + yamux + identify + ping, a pre-shared key (pnet),
+ * a private Kademlia DHT (own protocol, server mode, LAN addresses kept) and gossipsub.
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { bootstrap } from '@libp2p/bootstrap'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { identify, type Identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
+import { ping, type Ping } from '@libp2p/ping'
+import { preSharedKey } from '@libp2p/pnet'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { parseSwarmKey } from '../keys.js'
+
+export const DHT_PROTOCOL = '/parley/kad/1.0.0'
+
+export interface ConnectionLimits {
+  /** default 300 */
+  maxConnections?: number
+  /** inbound connections per second per remote host; libp2p's default (5) is too low when a whole cluster shares 127.0.0.1. Default 100 */
+  inboundConnectionThreshold?: number
+  /** default 100 */
+  maxIncomingPendingConnections?: number
+  /** multiaddr prefixes exempt from the limits */
+  allow?: string[]
+}
+
+export interface NodeOptions {
+  listen: string[]
+  bootstrap: string[]
+  /** swarm.key text or bytes */
+  psk: string | Uint8Array
+  privateKey?: PrivateKey
+  limits?: ConnectionLimits
+}
+
+export type ParleyServices = { dht: KadDHT, pubsub: GossipSub, identify: Identify, ping: Ping }
+
+export async function buildNode (o: NodeOptions): Promise<Libp2p<ParleyServices>> {
+  const psk = parseSwarmKey(o.psk)
+  const limits = o.limits ?? {}
+  return await createLibp2p<ParleyServices>({
+    ...(o.privateKey !== undefined ? { privateKey: o.privateKey } : {}),
+    addresses: { listen: o.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionProtector: preSharedKey({ psk }),
+    connectionManager: {
+      maxConnections: limits.maxConnections ?? 300,
+      inboundConnectionThreshold: limits.inboundConnectionThreshold ?? 100,
+      maxIncomingPendingConnections: limits.maxIncomingPendingConnections ?? 100,
+      ...(limits.allow !== undefined ? { allow: limits.allow } : {})
+    },
+    peerDiscovery: o.bootstrap.length > 0 ? [bootstrap({ list: o.bootstrap, timeout: 0 })] : [],
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper }),
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false })
+    }
+  })
+}

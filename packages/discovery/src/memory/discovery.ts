@@ -1,0 +1,149 @@
+/**
+ * The Discovery contract over a MemoryNetwork. All logic above the transport (announcements,
+ * candidate ranking, artefact verification, request framing and rejection) is the same code the
+ * libp2p implementation runs; only carriage differs.
+ */
+import { Artefacts } from '../core/artefacts.js'
+import { Emitter } from '../core/events.js'
+import { RequestServer } from '../core/request-server.js'
+import { Roles } from '../core/roles.js'
+import { resolveEnv, resolveSettings } from '../core/settings.js'
+import { deadline, raceSignal } from '../core/signals.js'
+import type { ArtefactTransport, RoutingTransport } from '../core/transport.js'
+import { validated } from '../core/validate.js'
+import { decodeResponse, encodeRequest } from '../core/wire.js'
+import { ArtefactNotFoundError, InvalidArgumentError, PeerUnreachableError, StoppedError } from '../errors.js'
+import type { Discovery, DiscoveryComponents, DiscoveryInit, Json, RequestOptions } from '../types.js'
+import type { MemoryEndpoint, MemoryNetwork } from './network.js'
+
+export interface MemoryDiscoveryInit extends DiscoveryInit {
+  network: MemoryNetwork
+  /** default: the network allocates mem-0000, mem-0001, ... */
+  peerId?: string
+}
+
+export interface MemoryDiscovery extends Discovery {
+  readonly network: MemoryNetwork
+}
+
+const never = new Promise<never>(() => {})
+
+export async function createMemoryDiscovery (init: MemoryDiscoveryInit, components: DiscoveryComponents = {}): Promise<MemoryDiscovery> {
+  const net = init.network
+  const selfId = init.peerId ?? net.allocateId()
+  if (selfId.length === 0 || selfId.length > 128) throw new InvalidArgumentError('memory peer ids are 1-128 characters')
+  const settings = resolveSettings(init)
+  const base = resolveEnv(components, 'discovery')
+  const env = { ...base, logger: base.logger.child({ self: selfId }) }
+  const events = new Emitter(env.logger)
+  let stopped = false
+
+  const routing: RoutingTransport = {
+    selfId,
+    subscribe: (topic) => { net.subscribe(selfId, topic) },
+    publish: async (topic, bytes) => {
+      if (stopped) throw new StoppedError()
+      net.publish(selfId, topic, bytes)
+    },
+    provide: async (key, signal) => {
+      if (signal.aborted) throw new Error('aborted')
+      net.addProvider(key.toString(), selfId)
+    },
+    unprovide: async () => {},
+    connect: async () => {},
+    findProviders: async (key, signal, onProvider) => {
+      net.stats.providerQueries++
+      await raceSignal(net.delay(selfId, selfId), signal, () => new Error('aborted'))
+      for (const id of net.providers.get(key.toString()) ?? []) {
+        if (!onProvider(id)) return
+      }
+    }
+  }
+
+  /** Carry one exchange to `to` with the network's reachability, loss and delay. */
+  async function carry<T> (to: string, signal: AbortSignal, onAbort: () => Error, serve: (ep: MemoryEndpoint) => Promise<T>): Promise<T> {
+    net.stats.requests++
+    if (!net.reachable(selfId, to)) throw new PeerUnreachableError(to)
+    const trip = (async () => {
+      if (net.lost()) return await never
+      await net.delay(selfId, to)
+      const ep = net.peers.get(to)
+      if (ep === undefined || !net.reachable(selfId, to)) throw new PeerUnreachableError(to)
+      const out = await serve(ep)
+      await net.delay(to, selfId)
+      return out
+    })()
+    return await raceSignal(trip, signal, onAbort)
+  }
+
+  const artefactTransport: ArtefactTransport = {
+    fetchFrom: async (peerId, hash, signal) => await carry(peerId, signal, () => new Error('aborted'), async (ep) => {
+      const a = ep.serveArtefact(hash)
+      if (a === undefined) throw Object.assign(new ArtefactNotFoundError(hash), { remote: true })
+      return { bytes: a.bytes.slice(), signature: a.signature === null ? null : { ...a.signature } }
+    })
+  }
+
+  const roles = new Roles(routing, settings, env, events)
+  const server = new RequestServer(settings, env)
+  const artefacts = new Artefacts(routing, artefactTransport, components.artefacts ?? new Map(), settings, env)
+
+  const endpoint: MemoryEndpoint = {
+    id: selfId,
+    onGossip: (topic, from, bytes) => { if (!stopped) roles.onMessage(topic, from, bytes) },
+    serveRequest: async (from, protocol, frame) => {
+      if (!server.admit(from)) return server.rateLimited(from, protocol)
+      return await server.serve(from, protocol, frame)
+    },
+    serveArtefact: (hash) => artefacts.serve(hash),
+    onFollower: (topic, peerId) => { roles.onFollower(topic, peerId) },
+    onPeer: (event, peerId) => {
+      const name = event === 'connect' ? 'peer:connect' : 'peer:disconnect'
+      if (events.has(name)) events.emit(name, { peerId })
+    }
+  }
+  net.join(endpoint)
+
+  const check = (): void => { if (stopped) throw new StoppedError() }
+
+  return {
+    network: net,
+    peerId: selfId,
+    addresses: () => [`/memory/${selfId}`],
+    peers: () => [...net.peers.keys()].filter(id => id !== selfId && net.reachable(selfId, id)),
+
+    advertise: async (imHash, role, args, options) => { check(); await roles.advertise(imHash, role, args, options) },
+    withdraw: async (imHash, role) => { check(); await roles.withdraw(imHash, role) },
+    findCandidates: async (imHash, role, options) => { check(); return await roles.findCandidates(imHash, role, options) },
+    announcements: (imHash, role) => roles.announcements(imHash, role),
+    follow: (imHash) => { check(); roles.follow(imHash) },
+
+    publish: async (bytes, meta) => { check(); return await artefacts.publish(bytes, meta) },
+    fetch: async (hash, options) => { check(); return await artefacts.fetch(hash, options) },
+
+    handle: async (protocol, handler, options) => { check(); server.register(protocol, handler, options) },
+    unhandle: async (protocol) => { server.handlers.delete(protocol) },
+    request: async <Res>(peerId: string, protocol: string, body: Json, options: RequestOptions<Res> = {}): Promise<Res> => {
+      check()
+      const max = options.maxBytes ?? settings.maxFrameBytes
+      const frame = encodeRequest(body, max)
+      let reply: Uint8Array
+      if (peerId === selfId) {
+        reply = await server.serve(selfId, protocol, frame)
+      } else {
+        const d = deadline(options.timeoutMs ?? settings.requestTimeoutMs, options.signal)
+        reply = await carry(peerId, d.signal, () => d.error(`${protocol} to ${peerId}`),
+          async (ep) => await ep.serveRequest(selfId, protocol, frame.slice()))
+      }
+      return validated(decodeResponse(reply, max), options.validate)
+    },
+
+    on: (event, listener) => events.on(event, listener),
+    stop: async () => {
+      if (stopped) return
+      stopped = true
+      roles.stop()
+      net.leave(selfId)
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * A shared in-memory network for many MemoryDiscovery peers in one process (the simulator, tests).
+ * Deterministic: peers get ids in join order, deliveries keep publish order, and message loss is
+ * drawn from a seeded generator. Optional latency goes through injectable timers.
+ */
+import type { StoredArtefact, Timers } from '../types.js'
+
+/** What the network calls on a peer. */
+export interface MemoryEndpoint {
+  readonly id: string
+  onGossip(topic: string, from: string, bytes: Uint8Array): void
+  serveRequest(from: string, protocol: string, frame: Uint8Array): Promise<Uint8Array>
+  serveArtefact(hash: string): StoredArtefact | undefined
+  onPeer(event: 'connect' | 'disconnect', peerId: string): void
+  /** another peer subscribed to a topic this peer follows */
+  onFollower(topic: string, peerId: string): void
+}
+
+export interface MemoryNetworkInit {
+  /** seed of the loss generator (default 1) */
+  seed?: number
+  /** one-way delay in ms, fixed or per pair (default 0: delivered on the next microtask) */
+  latencyMs?: number | ((from: string, to: string) => number)
+  /** probability that a gossip message or a request is lost (default 0) */
+  dropRate?: number
+  timers?: Timers
+}
+
+export interface MemoryNetworkStats {
+  gossipDelivered: number
+  requests: number
+  dropped: number
+  providerQueries: number
+}
+
+export class MemoryNetwork {
+  readonly peers = new Map<string, MemoryEndpoint>()
+  /** provider records: like a DHT, they outlive withdraw and the provider itself */
+  readonly providers = new Map<string, Set<string>>()
+  readonly topics = new Map<string, Set<string>>()
+  readonly stats: MemoryNetworkStats = { gossipDelivered: 0, requests: 0, dropped: 0, providerQueries: 0 }
+  private readonly isolated = new Set<string>()
+  private rng: number
+  private nextId = 0
+  private readonly timers: Timers
+  private readonly latency: (from: string, to: string) => number
+  dropRate: number
+
+  constructor (init: MemoryNetworkInit = {}) {
+    this.rng = (init.seed ?? 1) >>> 0
+    this.dropRate = init.dropRate ?? 0
+    const l = init.latencyMs ?? 0
+    this.latency = typeof l === 'function' ? l : () => l
+    this.timers = init.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => { clearTimeout(h as NodeJS.Timeout) } }
+  }
+
+  /** mulberry32: a small seeded generator, enough for loss decisions */
+  random (): number {
+    this.rng = (this.rng + 0x6D2B79F5) >>> 0
+    let t = this.rng
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+
+  allocateId (): string {
+    return `mem-${String(this.nextId++).padStart(4, '0')}`
+  }
+
+  join (ep: MemoryEndpoint): void {
+    if (this.peers.has(ep.id)) throw new Error(`memory peer ${ep.id} already joined`)
+    for (const other of this.peers.values()) { other.onPeer('connect', ep.id); ep.onPeer('connect', other.id) }
+    this.peers.set(ep.id, ep)
+  }
+
+  leave (id: string): void {
+    if (!this.peers.delete(id)) return
+    for (const subs of this.topics.values()) subs.delete(id)
+    for (const other of this.peers.values()) other.onPeer('disconnect', id)
+  }
+
+  /** Cut a peer off: its messages and requests to or from it are lost. */
+  isolate (id: string): void { this.isolated.add(id) }
+  heal (id: string): void { this.isolated.delete(id) }
+
+  reachable (from: string, to: string): boolean {
+    return this.peers.has(to) && !this.isolated.has(from) && !this.isolated.has(to)
+  }
+
+  /** Loss decision for one message. */
+  lost (): boolean {
+    if (this.dropRate <= 0) return false
+    const lost = this.random() < this.dropRate
+    if (lost) this.stats.dropped++
+    return lost
+  }
+
+  /** Wait the one-way delay from `from` to `to`. */
+  async delay (from: string, to: string): Promise<void> {
+    const ms = this.latency(from, to)
+    if (ms <= 0) return
+    await new Promise<void>(resolve => { this.timers.setTimeout(resolve, ms) })
+  }
+
+  subscribe (id: string, topic: string): void {
+    let s = this.topics.get(topic)
+    if (s === undefined) { s = new Set(); this.topics.set(topic, s) }
+    if (s.has(id)) return
+    s.add(id)
+    const followers = [...s].filter(other => other !== id && this.reachable(id, other))
+    queueMicrotask(() => { for (const other of followers) this.peers.get(other)?.onFollower(topic, id) })
+  }
+
+  publish (from: string, topic: string, bytes: Uint8Array): void {
+    const subs = this.topics.get(topic)
+    if (subs === undefined) return
+    const targets = [...subs].filter(id => id !== from && this.reachable(from, id) && !this.lost())
+    const deliver = (id: string): void => {
+      this.stats.gossipDelivered++
+      this.peers.get(id)?.onGossip(topic, from, bytes)
+    }
+    if (targets.every(id => this.latency(from, id) <= 0)) {
+      queueMicrotask(() => { for (const id of targets) deliver(id) })
+    } else {
+      for (const id of targets) void this.delay(from, id).then(() => { deliver(id) })
+    }
+  }
+
+  addProvider (key: string, id: string): void {
+    let s = this.providers.get(key)
+    if (s === undefined) { s = new Set(); this.providers.set(key, s) }
+    s.add(id)
+  }
+}
