@@ -43,6 +43,26 @@ export const codes: Readonly<Record<string, CodeInfo>> = {
   LCC032: { severity: 'error', title: 'duplicate clause for a role', hint: 'merge the definitions with or, or rename one role' },
   LCC033: { severity: 'info', title: 'no initial role', hint: 'declare where peers start with r(role, initial)' },
   LCC034: { severity: 'warning', title: 'duplicate role declaration', hint: 'keep one r(...) declaration per role' },
+  // --- interpreter, terms and run reports (LCC050-069; errors.ts has the classes) --------------
+  LCC050: { severity: 'error', title: 'malformed term', hint: 'a term is a number, {"a":atom}, {"s":string}, {"v":Var}, {"f":functor,"args":[...]} or {"l":[...],"t":tail}' },
+  LCC051: { severity: 'error', title: 'arithmetic on an unbound variable', hint: 'bind the variable in an earlier step or constraint before computing with it' },
+  LCC052: { severity: 'error', title: 'not a number or arithmetic expression', hint: 'arithmetic knows numbers, + - * / mod, unary minus, abs, min and max' },
+  LCC053: { severity: 'error', title: 'arithmetic result out of range', hint: 'guard the divisor, e.g. D \\= 0' },
+  LCC054: { severity: 'error', title: 'model cannot be compiled', hint: 'run parley im check on the model: it reports this with more context' },
+  LCC055: { severity: 'error', title: 'no clause for the role', hint: 'define a(Role, Id) :: ... or fix the role name' },
+  LCC056: { severity: 'error', title: 'role change does not match the clause head', hint: 'give the role change as many arguments as the clause head has' },
+  LCC057: { severity: 'error', title: 'role change for another peer', hint: 'use the clause\'s own id in the role change' },
+  LCC058: { severity: 'error', title: 'unknown constraint at run time', hint: 'register the constraint for this peer, or run parley im check with the component list' },
+  LCC059: { severity: 'error', title: 'constraint timed out', hint: 'the component is stuck or its host is unreachable' },
+  LCC060: { severity: 'error', title: 'constraint raised an error', hint: 'a constraint signals "does not hold" by returning false; errors are faults' },
+  LCC061: { severity: 'error', title: 'constraint returned a bad result', hint: 'return true, false, or one term per argument' },
+  LCC062: { severity: 'error', title: 'goal variable is not callable', hint: 'bind the goal variable to an atom or compound before the constraint runs' },
+  LCC063: { severity: 'error', title: 'not a peer id', hint: 'peer ids are atoms or strings' },
+  LCC064: { severity: 'error', title: 'no such peer', hint: 'the peer left the interaction, or the id was computed wrongly' },
+  LCC065: { severity: 'error', title: 'peer resolver failed', hint: 'check discovery: the resolver must return a peer id or null' },
+  LCC066: { severity: 'error', title: 'peer blocked', hint: 'a message that never comes or a constraint that never holds; parley im verify shows how the peers got here' },
+  LCC067: { severity: 'warning', title: 'step budget exhausted', hint: 'an IM that loops never quiesces: stop it by budget or by a condition' },
+  LCC068: { severity: 'error', title: 'interpreter fault', hint: 'a bug in @parley/lcc; report it with the model and the trace' },
 }
 
 /** A diagnostic with the code's default severity and hint; `severity` overrides the default. */

@@ -247,7 +247,7 @@ test('a peer waiting for a message that never comes is reported blocked with its
   assert.equal(rep.status, 'quiescent')
   const err = rep.problems[0]
   assert.equal(err?.code, 'LCC066')
-  assert.match(err?.message ?? '', /peer w in role waiter is blocked at receive from nobody at 2:3/)
+  assert.match(err?.message ?? '', /peer w in role waiter is blocked at a receive from nobody at 2:3/)
   assert.equal(rep.peers[0]?.blocked?.[0]?.partnerKnown, false)
   assert.ok(s.peer('w')?.clause.advertises === false, 'the leading step of waiter is a null step')
 })

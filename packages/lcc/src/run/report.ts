@@ -38,8 +38,12 @@ export function summarise (p: PeerRun): PeerSummary {
 }
 
 function describe (b: BlockedStep): string {
-  const partner = b.partnerRole === null ? '' : ` ${b.kind === 'send' ? 'to' : 'from'} ${b.partnerRole}`
-  return `${b.kind}${partner}`
+  switch (b.kind) {
+    case 'send': return `a send to ${b.partnerRole ?? '?'}`
+    case 'receive': return `a receive from ${b.partnerRole ?? '?'}`
+    case 'null': return 'a null step'
+    case 'change': return 'a role change'
+  }
 }
 
 function reasonText (b: BlockedStep): string {
