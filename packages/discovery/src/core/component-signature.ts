@@ -43,7 +43,12 @@ export async function signatureValid (bytes: Uint8Array, sig: ComponentSignature
   } catch {
     return false
   }
-  return await key.verify(signedMessage(bytes), raw)
+  try {
+    return await key.verify(signedMessage(bytes), raw)
+  } catch {
+    // a signature of the wrong length throws rather than failing to verify
+    return false
+  }
 }
 
 /** Throws the coded error that refuses a component, or returns when it may be loaded. */
