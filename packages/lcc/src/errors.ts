@@ -121,6 +121,14 @@ export class ConstraintResultError extends LccError {
   }
 }
 
+/** A constraint whose goal is a variable was evaluated while the variable was not callable. */
+export class GoalError extends LccError {
+  readonly code = 'LCC062'
+  constructor (what: string, span: Span | null = null) {
+    super(`not a callable goal: ${what}${at(span)}`, 'bind the goal variable to an atom or compound before the constraint runs', span)
+  }
+}
+
 // ---- messages and peers ----------------------------------------------------------------------
 
 /** A message or role change names a peer with a term that is not a peer id. */
@@ -162,14 +170,6 @@ export class StepBudgetError extends LccError {
   readonly code = 'LCC067'
   constructor (readonly steps: number) {
     super(`step budget of ${steps} steps exhausted`, 'an IM that loops (e.g. an idle role that recurses) never quiesces: stop it by budget or by a condition')
-  }
-}
-
-/** A constraint whose goal is a variable was evaluated while the variable was not callable. */
-export class GoalError extends LccError {
-  readonly code = 'LCC062'
-  constructor (what: string, span: Span | null = null) {
-    super(`not a callable goal: ${what}${at(span)}`, 'bind the goal variable to an atom or compound before the constraint runs', span)
   }
 }
 

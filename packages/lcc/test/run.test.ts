@@ -302,3 +302,15 @@ test('the compiled program tells the host which roles are local, which seek and 
   assert.deepEqual(flags('finder'), [false, false, true])
   assert.deepEqual(flags('known'), [false, false, false], 'the partner id comes with the role')
 })
+
+test('a goal held in a variable is called when it is bound', () => {
+  const log = new CallLog()
+  const prog = load('a(r, I) :: null <- G = s(1) and G then null <- not(G). a(q, I) :: null <- G.')
+  const c = new ConstraintRegistry({ 's/1': log.holds() })
+  const p = new PeerRun(prog, { id: 'p', role: 'r' }, soloEnv(c))
+  assert.deepEqual(drive(p), ['fired', 'blocked'], 'not(G) fails because s(1) holds')
+  assert.deepEqual(log.calls, ['p:r:s(1)', 'p:r:s(1)'])
+  const q = new PeerRun(prog, { id: 'q', role: 'q' }, soloEnv(c))
+  assert.equal(q.step(), 'failed')
+  assert.equal(q.error?.code, 'LCC062')
+})

@@ -83,6 +83,16 @@ function callGoal (goal: Term, span: Span, p: PeerRun): Truth {
   if (g.kind === 'atom') { name = g.name; args = [] } else if (g.kind === 'cmp') { name = g.functor; args = g.args.slice() } else {
     throw new GoalError(termToString(g), span)
   }
+  if ((name === 'not' || name === '\\+') && args.length === 1) {
+    const mark = p.trail.length
+    const r = callGoal(args[0] as Term, span, p)
+    const negate = (ok: boolean): boolean => {
+      undo(p.trail, mark)
+      if (ok) p.failedAt = span
+      return !ok
+    }
+    return typeof r === 'boolean' ? negate(r) : r.then(negate)
+  }
   const key = `${name}/${args.length}`
   const b = BUILTINS.get(key)
   if (b !== undefined) {

@@ -123,6 +123,7 @@ export class Scheduler {
       if (order.length > 1) this.rng.shuffle(order)
       let fired = false
       for (const p of order) {
+        if (this.byId.get(p.id) !== p) continue // removed during this round
         const before = p.steps
         let out: StepOutcome | Promise<StepOutcome> = p.step()
         if (typeof out !== 'string') out = await out
