@@ -31,7 +31,9 @@ export class Roles {
     private readonly net: RoutingTransport,
     private readonly settings: Settings,
     private readonly env: Env,
-    private readonly events: Emitter
+    private readonly events: Emitter,
+    /** shared by in-process peers that receive the very same message bytes (memory network) */
+    private readonly decodeCache?: WeakMap<Uint8Array, AnnouncementWire | string>
   ) {
     this.table = new AnnouncementTable(settings.announcementTtlMs)
     // a restarted host continues above its previous sequence numbers
@@ -80,7 +82,11 @@ export class Roles {
     const prefix = '/parley/im/'
     if (!topic.startsWith(prefix) || !topic.endsWith('/roles/1')) return
     const im = topic.slice(prefix.length, -'/roles/1'.length)
-    const w = decodeAnnouncement(bytes, im)
+    let w = this.decodeCache?.get(bytes)
+    if (w === undefined || (typeof w !== 'string' && w.im !== im)) {
+      w = decodeAnnouncement(bytes, im)
+      this.decodeCache?.set(bytes, w)
+    }
     if (typeof w === 'string') {
       this.log.warn({ peer: from, topic, reason: w }, 'dropped malformed announcement')
       return

@@ -84,7 +84,7 @@ export async function createMemoryDiscovery (init: MemoryDiscoveryInit, componen
     })
   }
 
-  const roles = new Roles(routing, settings, env, events)
+  const roles = new Roles(routing, settings, env, events, net.announcementCache)
   const server = new RequestServer(settings, env)
   const artefacts = new Artefacts(routing, artefactTransport, components.artefacts ?? new Map(), settings, env)
 

@@ -39,6 +39,8 @@ export class MemoryNetwork {
   readonly providers = new Map<string, Set<string>>()
   readonly topics = new Map<string, Set<string>>()
   readonly stats: MemoryNetworkStats = { gossipDelivered: 0, requests: 0, dropped: 0, providerQueries: 0 }
+  /** every receiver of one gossip message gets the same bytes: decode them once */
+  readonly announcementCache = new WeakMap<Uint8Array, any>()
   private readonly isolated = new Set<string>()
   private rng: number
   private nextId = 0
