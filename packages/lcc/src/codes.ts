@@ -63,6 +63,17 @@ export const codes: Readonly<Record<string, CodeInfo>> = {
   LCC066: { severity: 'error', title: 'peer blocked', hint: 'a message that never comes or a constraint that never holds; parley im verify shows how the peers got here' },
   LCC067: { severity: 'warning', title: 'step budget exhausted', hint: 'an IM that loops never quiesces: stop it by budget or by a condition' },
   LCC068: { severity: 'error', title: 'interpreter fault', hint: 'a bug in @parley/lcc; report it with the model and the trace' },
+  // --- model checker (im verify) and diagrams (im draw) ---------------------------------------
+  LCC070: { severity: 'error', title: 'deadlock', hint: 'a peer waits for a message its partner never sends: check the order of sends and receives in both roles' },
+  LCC071: { severity: 'error', title: 'stuck after committed choice', hint: 'the choice committed before the test that decides it; add parentheses: X then (A or B)' },
+  LCC072: { severity: 'error', title: 'orphan message', hint: 'a message is sent that no peer ever receives: match the receiving role, message and sender role' },
+  LCC073: { severity: 'error', title: 'message or role change to a role with no clause', hint: 'define the role with a clause a(Role, Id) :: ..., or fix the role name' },
+  LCC074: { severity: 'error', title: 'no way back to rest', hint: 'some peer can never return to its initial role: give every role a path back' },
+  LCC075: { severity: 'warning', title: 'waits for a partner no peer can play', hint: 'every peer waits for a role nobody plays; give the waiting roles a way back to the initial role (e.g. a timeout branch)' },
+  LCC076: { severity: 'warning', title: 'unreachable clause', hint: 'no run enters this role: add a role change to it or remove it' },
+  LCC077: { severity: 'warning', title: 'unreachable branch', hint: 'no run commits to this branch: an earlier branch always fires first' },
+  LCC078: { severity: 'warning', title: 'search bound reached', hint: 'raise --depth (or the state limit); findings so far are real, absence of others is not proven' },
+  LCC079: { severity: 'error', title: 'bad verify or draw option', hint: 'see parley im verify --help and parley im draw --help' },
 }
 
 /** A diagnostic with the code's default severity and hint; `severity` overrides the default. */
