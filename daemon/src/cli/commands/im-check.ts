@@ -1,6 +1,6 @@
 // parley im check FILE... [--components FILE|LIST]: parse and check interaction models.
 import type { Command } from 'commander'
-import { check, parse } from '@parley/lcc'
+import { checkText } from '@parley/lcc'
 import type { ComponentSet } from '@parley/lcc'
 import type { CommandModule } from '../command-module.js'
 import type { GlobalOptions } from '../context.js'
@@ -9,14 +9,6 @@ import { parseComponents } from '../components-option.js'
 import { countBySeverity, diagnosticData, diagnosticText } from '../diagnostics-output.js'
 import type { FileDiagnostics } from '../diagnostics-output.js'
 import { EXIT } from '../exit-codes.js'
-
-/** Syntax diagnostics, then the checker's (only on text that parsed without errors). */
-export function checkText (text: string, components?: ComponentSet): FileDiagnostics['diagnostics'] {
-  const parsed = parse(text)
-  const broken = parsed.diagnostics.some(d => d.severity === 'error')
-  const checked = broken ? [] : check(parsed.model, components === undefined ? {} : { components })
-  return [...parsed.diagnostics, ...checked].sort((a, b) => a.span.start.offset - b.span.start.offset)
-}
 
 export const imCheck: CommandModule = {
   path: ['im', 'check'],
@@ -29,7 +21,8 @@ export const imCheck: CommandModule = {
         const global = self.optsWithGlobals<GlobalOptions>()
         const components = opts.components === undefined ? undefined : parseComponents(opts.components)
         const texts = files.map(file => ({ file, text: readText(file) }))
-        const results: FileDiagnostics[] = texts.map(({ file, text }) => ({ file, diagnostics: checkText(text, components) }))
+        const options: { components?: ComponentSet } = components === undefined ? {} : { components }
+        const results: FileDiagnostics[] = texts.map(({ file, text }) => ({ file, diagnostics: checkText(text, options).diagnostics }))
         const counts = countBySeverity(results)
         if (global.json === true) {
           ctx.io.out(JSON.stringify({

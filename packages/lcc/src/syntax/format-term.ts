@@ -24,7 +24,7 @@ function atomText (name: string, quoted: boolean): string {
 
 /** A functor in f(...) notation: bare when the lexer reads it back as the same name. */
 function functorText (name: string): string {
-  if (BARE_ATOM.test(name) && name !== 'not') return name
+  if (BARE_ATOM.test(name) && !KEYWORDS.has(name)) return name
   if (TERM_INFIX[name] !== undefined && !BARE_ATOM.test(name)) return name
   return quote(name, '\'')
 }

@@ -49,9 +49,9 @@ function parseItem (s: ParserState): ClauseNode | RoleDeclNode | null {
   if (t.type === 'op' && t.text === ')') s.fail('LCC006', "unmatched ')'", t.span)
   const head = parseExpr(s, ARG_PREC, false)
   if (s.at('::')) {
-    s.next()
+    const colons = s.next()
     if (!isRoleTerm(head)) s.fail('LCC010', 'a clause head must be a role a(Role, Id)', head.span)
-    return clause(s, head)
+    return clause(s, head, colons.span)
   }
   if (head.kind === 'compound' && head.functor === 'r' && !isRoleTerm(head)) {
     const decl = roleDecl(s, head)
@@ -61,7 +61,7 @@ function parseItem (s: ParserState): ClauseNode | RoleDeclNode | null {
   if (isRoleTerm(head)) {
     // `a(R, X)` then a step: the `::` is missing. Say so, and read the definition anyway.
     s.report('LCC005', "expected '::' after the clause head", { start: head.span.end, end: s.peek().span.start })
-    if (startsStep(s)) return clause(s, head)
+    if (startsStep(s)) return clause(s, head, head.span)
     throw new Bail('missing ::')
   }
   s.fail('LCC004', 'expected a clause a(Role, Id) :: ... or a role declaration r(Role, Mode)', head.span)
@@ -72,10 +72,10 @@ function startsStep (s: ParserState): boolean {
   return t.type === 'name' || t.type === 'var' || t.type === 'qatom' || (t.type === 'op' && t.text === '(')
 }
 
-function clause (s: ParserState, head: TermNode & { kind: 'compound' }): ClauseNode {
+function clause (s: ParserState, head: TermNode & { kind: 'compound' }, colons: Span): ClauseNode {
   const t = s.peek()
   if (t.type === 'eof' || (t.type === 'op' && t.text === '.') || s.isClauseHeadAt(s.p)) {
-    s.fail('LCC015', 'the clause has no definition after ::', t.span)
+    s.fail('LCC015', 'the clause has no definition after ::', colons)
   }
   const body: DefNode = parseDef(s)
   const node: ClauseNode = { kind: 'clause', head: roleRefOf(head), body, span: spanOf(head.span, body.span) }
@@ -87,7 +87,8 @@ function clause (s: ParserState, head: TermNode & { kind: 'compound' }): ClauseN
 function endItem (s: ParserState): void {
   if (s.at('.')) s.next()
   const t = s.peek()
-  if (s.isItemStartAt(s.p) || (t.type === 'name' && t.text === 'r' && s.peek(1).text === '(')) return
+  // `r(` starts a declaration; `a(` here is a clause head whose `::` is missing (parseItem says so).
+  if (s.isItemStartAt(s.p) || (t.type === 'name' && (t.text === 'r' || t.text === 'a') && s.peek(1).text === '(')) return
   if (t.type === 'op' && t.text === ')') s.fail('LCC006', "unmatched ')'", t.span)
   if (t.type === 'op' && t.text === '->') s.fail('LCC012', 'unknown arrow ->', t.span)
   s.fail('LCC004', `unexpected '${t.text}' after the definition; expected then, or, par, '.' or the next clause`, t.span)
