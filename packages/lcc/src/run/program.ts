@@ -77,6 +77,9 @@ function roleOf (r: RoleRefNode): string {
 function compileDef (d: DefNode, slots: SlotMap, head: Set<string>): CDef {
   const con = (c: ConstraintNode | null): CCon | null => c === null ? null : compileCon(c, slots)
   const free = (id: TermNode): boolean => id.kind === 'var' && !head.has(id.name)
+  if ((d.kind === 'then' && d.steps.length === 0) || ((d.kind === 'choice' || d.kind === 'par') && d.branches.length === 0)) {
+    throw new ProgramError(`an empty ${d.kind}`, d.span)
+  }
   switch (d.kind) {
     case 'then': return { kind: 'then', steps: d.steps.map(s => compileDef(s, slots, head)), span: d.span }
     case 'choice': return { kind: 'choice', branches: d.branches.map(s => compileDef(s, slots, head)), span: d.span }
