@@ -87,8 +87,11 @@ function clause (s: ParserState, head: TermNode & { kind: 'compound' }, colons: 
 function endItem (s: ParserState): void {
   if (s.at('.')) s.next()
   const t = s.peek()
-  // `r(` starts a declaration; `a(` here is a clause head whose `::` is missing (parseItem says so).
-  if (s.isItemStartAt(s.p) || (t.type === 'name' && (t.text === 'r' || t.text === 'a') && s.peek(1).text === '(')) return
+  // `r(` starts a declaration; `a(` first on its line is a clause head whose `::` is missing
+  // (parseItem says so).
+  if (s.isItemStartAt(s.p) || (t.type === 'name' && t.text === 'r' && s.peek(1).text === '(')) return
+  const prev = s.tokens[s.p - 1]
+  if (t.type === 'name' && t.text === 'a' && s.peek(1).text === '(' && prev !== undefined && prev.span.end.line < t.span.start.line) return
   if (t.type === 'op' && t.text === ')') s.fail('LCC006', "unmatched ')'", t.span)
   if (t.type === 'op' && t.text === '->') s.fail('LCC012', 'unknown arrow ->', t.span)
   s.fail('LCC004', `unexpected '${t.text}' after the definition; expected then, or, par, '.' or the next clause`, t.span)
