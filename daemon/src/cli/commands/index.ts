@@ -3,8 +3,10 @@
 import type { CommandModule } from '../command-module.js'
 import { imCheck } from './im-check.js'
 import { imFmt } from './im-fmt.js'
+import { imVerify } from './im-verify.js'
 
 export const commands: readonly CommandModule[] = [
   imCheck,
   imFmt,
+  imVerify,
 ]
