@@ -164,3 +164,14 @@ test('spans are 1-based lines and columns', () => {
   assert.deepEqual(c.body.span.start, { offset: 14, line: 2, column: 14 })
   assert.equal(c.span.end.column, 27)
 })
+
+test('huge inputs finish: 4 MB of clauses, 1.5 MB of brackets, a 2 MB unterminated string', () => {
+  const base = imsFile('balance.lcc')
+  let text = ''
+  for (let i = 0; i < 2000; i++) text += base.replace(/\b(idle|overloaded|underloaded)\b/g, `$1${i}`) + '\n'
+  const big = parse(text)
+  assert.equal(big.model.clauses.length, 6000)
+  assert.deepEqual(big.diagnostics, [])
+  assert.deepEqual(errors('('.repeat(1e6) + 'a('.repeat(1e5) + ')'.repeat(3e5)), ['LCC009'])
+  assert.deepEqual(errors('a(r, X) :: null <- "' + 'x'.repeat(2e6)), ['LCC002'])
+})
