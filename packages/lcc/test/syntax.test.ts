@@ -175,3 +175,11 @@ test('huge inputs finish: 4 MB of clauses, 1.5 MB of brackets, a 2 MB unterminat
   assert.deepEqual(errors('('.repeat(1e6) + 'a('.repeat(1e5) + ')'.repeat(3e5)), ['LCC009'])
   assert.deepEqual(errors('a(r, X) :: null <- "' + 'x'.repeat(2e6)), ['LCC002'])
 })
+
+test('a constraint joined with a bare or is read as a choice, and the error says how to write it', () => {
+  const { diagnostics } = parse('a(r, X) :: null <- p(X) or q(X)')
+  assert.equal(diagnostics.length, 1)
+  assert.equal(diagnostics[0]!.code, 'LCC012')
+  assert.match(diagnostics[0]!.message, /C1 \|\| C2/)
+  assert.equal(diagnostics[0]!.span.start.column, 28)
+})

@@ -70,5 +70,16 @@ export function parseStep (s: ParserState): StepNode {
   if (isRoleTerm(first)) return { kind: 'change', role: roleRefOf(first), guard: null, span: first.span }
   if (arrow.type === 'op' && arrow.text === '->') s.fail('LCC012', 'unknown arrow ->', arrow.span)
   if (isNull(first)) s.fail('LCC012', 'null needs a constraint: null <- C', first.span)
+  const before = s.tokens[s.p - 1 - countTokens(s, first)]
+  if (before?.type === 'name' && before.text === 'or') {
+    s.fail('LCC012', "expected a step after the choice 'or'; to join constraints write C1 || C2, or (C1 or C2)", first.span)
+  }
   s.fail('LCC012', 'expected a step: a message with => or <=, null <- C, or a role a(R, X)', first.span)
+}
+
+/** How many tokens the expression `e` took, ending at the cursor. */
+function countTokens (s: ParserState, e: Expr): number {
+  let n = 0
+  while (s.p - 1 - n >= 0 && s.tokens[s.p - 1 - n]!.span.start.offset >= e.span.start.offset) n++
+  return n
 }
