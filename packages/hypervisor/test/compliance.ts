@@ -242,10 +242,15 @@ export function runHypervisorCompliance (name: string, makeFixture: () => Promis
       const recA = recorder(f.a); const recB = recorder(f.b)
       const progress: MigrationProgress[] = []
       const checks: Array<Promise<number[]>> = []
+      const flagsOnA: Array<Promise<DomainInfo['migrating'] | 'absent'>> = []
       const result = await f.a.migrate(n, bUri, {
         bandwidthMiBs: f.migrateBandwidthMiBs,
         progressIntervalMs: f.progressIntervalMs,
-        onProgress: p => { progress.push(p); checks.push(owners([f.a, f.b], n)) }
+        onProgress: p => {
+          progress.push(p)
+          checks.push(owners([f.a, f.b], n))
+          flagsOnA.push(listed(f.a, n).then(d => d === undefined ? 'absent' : d.migrating))
+        }
       })
       try {
         assert.equal(result.location, bUri)
@@ -261,6 +266,7 @@ export function runHypervisorCompliance (name: string, makeFixture: () => Promis
           assert.ok((progress[i] as MigrationProgress).processedBytes >= (progress[i - 1] as MigrationProgress).processedBytes, 'processed never goes back')
         }
         for (const owned of await Promise.all(checks)) assert.equal(owned.length, 1, `owned by hosts ${JSON.stringify(owned)} during migration`)
+        assert.equal((await Promise.all(flagsOnA))[0], 'out', 'the source flags the domain while sending it')
         assert.deepEqual(await owners([f.a, f.b], n), [1], 'on B only afterwards')
         const onB = await f.b.get(n)
         assert.equal(onB.state, 'running')
@@ -284,16 +290,27 @@ export function runHypervisorCompliance (name: string, makeFixture: () => Promis
       await f.settle?.(f.a, n)
       const ac = new AbortController()
       const seen: MigrationProgress[] = []
+      let settled = false
+      let probe: Promise<{ onB: DomainInfo | undefined, whileRunning: boolean }> | undefined
       const err = await rejectsWithCode(f.a.migrate(n, bUri, {
         bandwidthMiBs: f.slowBandwidthMiBs,
         progressIntervalMs: f.progressIntervalMs,
         signal: ac.signal,
         onProgress: p => {
           seen.push(p)
-          if (p.processedBytes > 0 && !ac.signal.aborted) ac.abort()
+          // before aborting, the destination must answer list() while the copy is under way
+          probe ??= (async () => {
+            const onB = await listed(f.b, n)
+            const whileRunning = !settled
+            ac.abort()
+            return { onB, whileRunning }
+          })()
         }
-      }), ['HV_MIGRATION_ABORTED'])
+      }).finally(() => { settled = true }), ['HV_MIGRATION_ABORTED'])
       assert.equal(err.location, 'source')
+      const seenOnB = await probe
+      assert.ok(seenOnB?.whileRunning === true, 'the destination listed its domains during the migration')
+      assert.equal(seenOnB.onB?.migrating, 'in', 'the destination flags the incoming copy')
       assert.ok(seen.length >= 1 && (seen.at(-1) as MigrationProgress).remainingBytes > 0, 'aborted before the end')
       assert.equal((await f.a.get(n)).state, 'running')
       assert.equal((await f.a.get(n)).migrating, undefined)
