@@ -224,6 +224,27 @@ export function runHypervisorCompliance (name: string, makeFixture: () => Promis
       await f.a.undefine(n)
     })
 
+    test('shutdown asks a running guest to stop; stopping a shut-off domain is HV_INVALID_STATE', async () => {
+      const n = fresh('shut')
+      await f.a.define(f.guest(n))
+      await rejectsWithCode(f.a.shutdown(n), ['HV_INVALID_STATE'])
+      await rejectsWithCode(f.a.destroy(n), ['HV_INVALID_STATE'])
+      await f.a.start(n)
+      await f.a.shutdown(n) // a request: the guest may take its time or ignore it
+      const state = (await f.a.get(n)).state
+      assert.ok(['running', 'shutdown', 'shutoff'].includes(state), state)
+      if (state !== 'shutoff') await f.a.destroy(n)
+      await f.a.undefine(n)
+    })
+
+    test('an event iterator ends when its signal aborts', async () => {
+      const ac = new AbortController()
+      const it = f.a.events(ac.signal)[Symbol.asyncIterator]()
+      const next = it.next()
+      ac.abort()
+      assert.deepEqual(await next, { value: undefined, done: true })
+    })
+
     test('migrating a shut-off domain fails with HV_INVALID_STATE', async () => {
       const n = fresh('off')
       await f.a.define(f.guest(n))
