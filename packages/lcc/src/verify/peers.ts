@@ -35,10 +35,17 @@ export function defaultGroups (p: Program): PeerGroup[] {
     }
     if (groups.length > 0) return groups
   }
+  return initialRoles(p).map(role => ({ role, count: inferredCount(p, role) }))
+}
+
+/** The roles peers start in by default: declared initial, else inferred as above. */
+export function initialRoles (p: Program): string[] {
+  const declared = p.model.roles.filter(d => d.mode === 'initial' && p.clauses.has(d.role)).map(d => d.role)
+  if (declared.length > 0) return declared
   const roles = [...p.clauses.keys()]
   const targeted = new Set(roles.flatMap(r => changeTargets(p, r).filter(t => t !== r)))
   const initial = roles.filter(r => !targeted.has(r))
-  return (initial.length > 0 ? initial : roles.slice(0, 1)).map(role => ({ role, count: inferredCount(p, role) }))
+  return initial.length > 0 ? initial : roles.slice(0, 1)
 }
 
 /** Parses `idle=3,server=1`; returns an error message for bad text or unknown roles. */
