@@ -1,0 +1,430 @@
+// createHostAgent: one host's agent. It runs every subscribed IM's initial role in a local loop,
+// and when a role needs a partner it advertises (and waits to be invited) or looks up candidates
+// and coordinates the interaction (see interaction.ts). It serves /parley/invite/1 and
+// /parley/constraint/1 for the interactions others coordinate (see handlers.ts), keeps the lease
+// table, gossips its load for the cluster mean, and emits events for the daemon and the simulator.
+import type { Json } from '@parley/discovery'
+import { ConstraintRegistry, PeerRun, copyTerm, termFromJson, termToJson, termToString } from '@parley/lcc'
+import type { ConstraintFn, Term } from '@parley/lcc'
+import type { Logger } from 'pino'
+import { balanceComponents } from './components/balance.js'
+import { ClusterLoad } from './components/cluster-load.js'
+import { LoadModel } from './components/load-model.js'
+import { AlreadySubscribedError, AgentStoppedError, InvalidInitError, codeOf, messageOf } from './errors.js'
+import { constraintHandler, inviteHandler } from './handlers.js'
+import type { ParticipantHost } from './handlers.js'
+import { loadIm } from './im.js'
+import type { LoadedIm } from './im.js'
+import { Interaction, newInteractionId } from './interaction.js'
+import type { InteractionDeps, StartParticipant } from './interaction.js'
+import { LeaseTable } from './lease.js'
+import { resolvePolicy } from './policy.js'
+import { CONSTRAINT_PROTOCOL, INVITE_PROTOCOL, validateConstraintRequest, validateInviteRequest } from './protocol.js'
+import type { InviteBody } from './protocol.js'
+import { Deferred, Slot } from './slot.js'
+import type {
+  HostAgentComponents, HostAgentEvent, HostAgentInit, HostAgentListener, HostAgentStatus, PolicyParams, Subscription
+} from './types.js'
+
+export interface SubscribeResult { readonly name: string, readonly imHash: string, readonly warnings: readonly string[] }
+
+export interface HostAgent {
+  readonly peerId: string
+  readonly name: string
+  start (): Promise<void>
+  /** Aborts the interactions it coordinates (telling participants), withdraws, stops its loops. */
+  stop (): Promise<void>
+  /** Checks, compiles and runs an IM; throws ImRejectedError (with diagnostics) for a bad one. */
+  subscribe (sub: Subscription): Promise<SubscribeResult>
+  /** By name or IM hash; false when not subscribed. */
+  unsubscribe (nameOrHash: string): Promise<boolean>
+  status (): HostAgentStatus
+  cordon (): void
+  uncordon (): void
+  on (listener: HostAgentListener): () => void
+}
+
+type EventIn = HostAgentEvent extends infer T ? T extends unknown ? Omit<T, 'at' | 'host'> : never : never
+
+export function createHostAgent (init: HostAgentInit, components: HostAgentComponents): HostAgent {
+  return new Agent(init, components)
+}
+
+class Agent implements HostAgent, ParticipantHost {
+  readonly peerId: string
+  readonly name: string
+  readonly self: string
+  readonly log: Logger
+  readonly leases: LeaseTable
+  readonly params: PolicyParams
+  private readonly slots = new Map<string, Slot>()
+  private readonly coordinating = new Map<string, Interaction>()
+  private readonly listeners = new Set<HostAgentListener>()
+  private readonly registry: ConstraintRegistry
+  private readonly model: LoadModel
+  private readonly cluster: ClusterLoad
+  private migrateUri: string
+  private running = false
+  private stopCtl = new AbortController()
+  private background: Array<Promise<void>> = []
+  private isCordoned: boolean
+
+  constructor (private readonly init: HostAgentInit, private readonly c: HostAgentComponents) {
+    if (typeof init.name !== 'string' || init.name === '') throw new InvalidInitError('name', 'must be a non-empty string')
+    this.params = resolvePolicy(init.policy)
+    this.name = init.name
+    this.self = this.peerId = c.discovery.peerId
+    this.log = c.logger.child({ component: 'agent', host: init.name, peer: this.self })
+    this.leases = new LeaseTable(() => c.clock.now())
+    this.isCordoned = init.cordoned === true
+    this.migrateUri = init.migrateUri ?? ''
+    this.cluster = new ClusterLoad(c.discovery, this.log.child({ component: 'load-gossip' }))
+    this.model = new LoadModel(c.hypervisor, c.clock, this.params, this.cluster, this.log.child({ component: 'load' }), this.isCordoned,
+      l => { void this.cluster.publish(this.model.cores(l) / l.capacity.cpus, l.capacity.cpus, l.domains.length) })
+    const balance = balanceComponents({
+      model: this.model,
+      hypervisor: c.hypervisor,
+      clock: c.clock,
+      self: () => this.self,
+      emit: e => { this.emit(e) },
+      arrivalPollMs: Math.max(5, Math.min(100, this.params.pollIntervalMs)),
+      arrivalTimeoutMs: this.params.arrivalTimeoutMs
+    })
+    this.registry = new ConstraintRegistry({ ...balance, ...(c.constraints ?? {}) })
+    for (const s of init.subscriptions ?? []) this.addSlot(s)
+  }
+
+  get cordoned (): boolean { return this.isCordoned }
+  get ttlMs (): number { return this.params.leaseTtlMs }
+
+  // ---- public API ------------------------------------------------------------------------
+
+  async start (): Promise<void> {
+    if (this.running) return
+    if (this.migrateUri === '') this.migrateUri = (await this.c.hypervisor.host()).migrationUri
+    this.running = true
+    this.stopCtl = new AbortController()
+    await this.c.discovery.handle(INVITE_PROTOCOL, inviteHandler(this), { validate: validateInviteRequest })
+    await this.c.discovery.handle(CONSTRAINT_PROTOCOL, constraintHandler(this), {
+      validate: validateConstraintRequest, timeoutMs: this.params.constraintTimeoutMs
+    })
+    this.background = [this.loadLoop(), this.sweepLoop()]
+    for (const s of this.slots.values()) s.loop = this.runSlot(s)
+    this.log.info({ subscriptions: [...this.slots.values()].map(s => s.im.name), cordoned: this.isCordoned }, 'host agent started')
+  }
+
+  async stop (): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    for (const i of this.coordinating.values()) i.requestAbort('RT_STOPPED', 'the host agent is stopping')
+    for (const s of this.slots.values()) this.release(s)
+    this.stopCtl.abort()
+    await Promise.all([...this.slots.values()].map(async s => { await s.loop }))
+    await Promise.all(this.background)
+    await this.c.discovery.unhandle(INVITE_PROTOCOL).catch(() => {})
+    await this.c.discovery.unhandle(CONSTRAINT_PROTOCOL).catch(() => {})
+    await this.cluster.stop()
+    this.log.info('host agent stopped')
+  }
+
+  async subscribe (sub: Subscription): Promise<SubscribeResult> {
+    const slot = this.addSlot(sub)
+    if (this.running) slot.loop = this.runSlot(slot)
+    return { name: slot.im.name, imHash: slot.im.hash, warnings: slot.im.warnings.map(d => `${d.code} ${d.span.start.line}:${d.span.start.column} ${d.message}`) }
+  }
+
+  async unsubscribe (nameOrHash: string): Promise<boolean> {
+    const slot = this.slots.get(nameOrHash) ?? [...this.slots.values()].find(s => s.im.name === nameOrHash)
+    if (slot === undefined) return false
+    this.release(slot)
+    await slot.loop
+    await this.withdraw(slot)
+    this.slots.delete(slot.im.hash)
+    this.cluster.removeIm(slot.im.hash)
+    return true
+  }
+
+  status (): HostAgentStatus {
+    const l = this.leases.held
+    return {
+      peerId: this.self,
+      name: this.name,
+      running: this.running,
+      cordoned: this.isCordoned,
+      subscriptions: [...this.slots.values()].map(s => ({ name: s.im.name, imHash: s.im.hash, role: termToString(s.peer.roleTerm), phase: s.phase, interaction: s.interaction })),
+      lease: l === null ? null : { interaction: l.interaction, coordinator: l.coordinator, imHash: l.imHash, expiresInMs: this.leases.remainingMs() },
+      coordinating: [...this.coordinating.values()].map(i => ({ id: i.id, imHash: i.ctx.im, coordinator: this.self, participants: i.participants, startedAt: i.startedAt })),
+      load: this.model.status()
+    }
+  }
+
+  cordon (): void { this.setCordon(true) }
+  uncordon (): void { this.setCordon(false) }
+
+  on (listener: HostAgentListener): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  // ---- ParticipantHost -------------------------------------------------------------------
+
+  slot (imHash: string): Slot | undefined { return this.slots.get(imHash) }
+  slotOf (interaction: string): Slot | undefined { return [...this.slots.values()].find(s => s.interaction === interaction) }
+  constraint (key: string): ConstraintFn | undefined { return this.registry.get(key) }
+
+  argsFor (role: Term): Json {
+    const c = this.model.current
+    return { role: termToJson(role), capacity: c.capacity, load: c.load, migrateUri: this.migrateUri, host: this.name }
+  }
+
+  accepted (slot: Slot, body: InviteBody, fromRole: Term): void {
+    slot.phase = 'interacting'
+    slot.interaction = body.interaction
+    slot.hold?.abort()
+    void this.withdraw(slot)
+    this.emit({ type: 'joined', interaction: body.interaction, imHash: slot.im.hash, coordinator: body.coordinator })
+    if (body.coordinator !== this.self) return
+    // the election made this host the coordinator: run the interaction from both starting roles
+    const start: StartParticipant[] = [
+      { id: body.from, role: fromRole, args: body.fromArgs, remote: true },
+      { id: this.self, role: copyTerm(slot.peer.roleTerm), args: this.argsFor(slot.peer.roleTerm), remote: false }
+    ]
+    void Promise.resolve().then(async () => {
+      const r = await this.coordinate(slot, body.interaction, start)
+      this.finish(slot, body.interaction, r.role, r.outcome === 'ended' ? 'ended' : 'aborted')
+    })
+  }
+
+  finish (slot: Slot, interaction: string, role: Term, outcome: 'ended' | 'aborted' | 'expired', reason?: string): void {
+    if (slot.interaction !== interaction) return
+    this.leases.release(interaction)
+    slot.interaction = null
+    if (outcome !== 'ended') {
+      this.log.warn({ interaction, outcome, reason, im: slot.im.hash.slice(0, 12) }, 'left an aborted interaction; resuming the initial role')
+    }
+    this.emit({ type: 'left', interaction, imHash: slot.im.hash, outcome, role: termToString(role) })
+    slot.wait?.resolve(role)
+  }
+
+  // ---- slots -----------------------------------------------------------------------------
+
+  private addSlot (sub: Subscription): Slot {
+    const im = loadIm(sub.name, sub.text, this.registry.keys())
+    if (this.slots.has(im.hash)) throw new AlreadySubscribedError(`${im.name} (${im.hash.slice(0, 12)})`)
+    if ([...this.slots.values()].some(s => s.im.name === im.name)) throw new AlreadySubscribedError(im.name)
+    const peer = new PeerRun(im.program, { id: this.self, role: im.initialRole }, {
+      dispatch: this.registry.dispatcher(),
+      resolve: () => null,
+      send: () => { throw new AgentStoppedError() },
+      onEvent: e => { if (e.type === 'role' && e.from !== '') this.emit({ type: 'role', imHash: im.hash, from: e.from, to: termToString(e.roleTerm) }) },
+      constraintTimeoutMs: this.params.constraintTimeoutMs,
+      timers: this.c.timers
+    })
+    const slot = new Slot(im, peer, sub.election ?? im.election ?? this.init.election ?? 'initiator')
+    this.slots.set(im.hash, slot)
+    this.cluster.addIm(im.hash)
+    this.c.discovery.follow(im.hash)
+    this.log.info({ im: im.name, imHash: im.hash, initial: im.initialRole, election: slot.election, roles: Object.fromEntries([...im.roles].map(([r, p]) => [r, p.kind])) }, 'subscribed')
+    return slot
+  }
+
+  private release (slot: Slot): void {
+    slot.stopped = true
+    slot.hold?.abort()
+    slot.wait?.resolve(this.initialTerm(slot.im))
+  }
+
+  private initialTerm (im: LoadedIm): Term { return termFromJson({ a: im.initialRole }) }
+
+  private async runSlot (slot: Slot): Promise<void> {
+    const initial = this.initialTerm(slot.im)
+    while (this.running && !slot.stopped) {
+      if (!await this.localPhase(slot)) break
+      let next: Term
+      try {
+        next = slot.im.roles.get(slot.peer.roleName)?.kind === 'seeks' ? await this.initiate(slot) : await this.awaitInvitation(slot)
+      } catch (err) {
+        this.log.error({ code: codeOf(err), err: messageOf(err), im: slot.im.name }, 'engaging a partner failed')
+        next = initial
+        await this.sleep(this.params.sampleIntervalMs)
+      }
+      slot.phase = 'local'
+      slot.interaction = null
+      slot.wait = null
+      if (!this.running || slot.stopped) break
+      try { slot.peer.become(next) } catch { slot.peer.become(initial) }
+    }
+    slot.phase = 'stopped'
+  }
+
+  /** Steps the local role until it reaches a role that needs a partner; false when stopping. */
+  private async localPhase (slot: Slot): Promise<boolean> {
+    const p = slot.peer
+    let burst = 0
+    for (;;) {
+      if (!this.running || slot.stopped) return false
+      if (!p.clause.local) return true
+      const before = p.roleName
+      let out = p.step()
+      if (typeof out !== 'string') out = await out
+      let pause = 0
+      switch (out) {
+        case 'fired': if (++burst >= 1000) { burst = 0; pause = 1 } break
+        // a loop iteration that only recursed waits a sample interval: no spinning
+        case 'changed': burst = 0; if (p.clause.local && p.roleName === before) pause = this.params.sampleIntervalMs; break
+        case 'blocked': pause = this.params.sampleIntervalMs; break
+        case 'finished': p.become(this.initialTerm(slot.im)); pause = this.params.sampleIntervalMs; break
+        case 'failed':
+          this.log.warn({ im: slot.im.name, role: before, code: p.error?.code, err: p.error?.message }, 'local role failed; restarting the initial role')
+          p.become(this.initialTerm(slot.im))
+          pause = this.params.sampleIntervalMs
+          break
+        case 'aborted': break
+      }
+      if (pause > 0 && !await this.sleep(pause)) return false
+    }
+  }
+
+  /** The role sends first to a partner it does not know: coordinate an interaction and recruit. */
+  private async initiate (slot: Slot): Promise<Term> {
+    const initial = this.initialTerm(slot.im)
+    if (!this.leases.isFree()) { await this.sleep(this.params.sampleIntervalMs); return initial }
+    const id = newInteractionId(this.self)
+    const role = copyTerm(slot.peer.roleTerm)
+    slot.phase = 'seeking'
+    slot.interaction = id
+    slot.wait = new Deferred<Term>()
+    this.leases.grant(id, this.self, slot.im.hash, this.params.leaseTtlMs)
+    this.emit({ type: 'joined', interaction: id, imHash: slot.im.hash, coordinator: this.self })
+    const r = await this.coordinate(slot, id, [{ id: this.self, role, args: this.argsFor(role), remote: false }])
+    if (r.outcome === 'handed-over') {
+      slot.phase = 'interacting'
+      return await slot.wait.promise
+    }
+    this.finish(slot, id, r.role, r.outcome)
+    if (r.code === 'RT_NO_PARTNER') await this.sleep(this.params.sampleIntervalMs)
+    return r.role
+  }
+
+  private async coordinate (slot: Slot, id: string, start: StartParticipant[]): Promise<{ outcome: 'ended' | 'aborted' | 'handed-over', role: Term, code?: string }> {
+    const deps: InteractionDeps = {
+      self: this.self,
+      im: slot.im,
+      discovery: this.c.discovery,
+      clock: this.c.clock,
+      timers: this.c.timers,
+      params: this.params,
+      log: this.log,
+      election: slot.election,
+      dispatch: this.registry.dispatcher(),
+      argsFor: r => this.argsFor(r),
+      emit: e => { this.emit(e) },
+      renewOwn: i => { try { this.leases.renew(i); return true } catch { return false } },
+      handOver: (i, coordinator) => { this.leases.handOver(i, coordinator) },
+      stopping: () => !this.running
+    }
+    slot.phase = 'interacting'
+    const inter = new Interaction(id, deps, start)
+    this.coordinating.set(id, inter)
+    try {
+      const r = await inter.run()
+      if (r.outcome === 'handed-over') return { outcome: r.outcome, role: this.initialTerm(slot.im) }
+      return r.outcome === 'ended' ? { outcome: 'ended', role: r.selfRole } : { outcome: 'aborted', role: r.selfRole, code: r.code }
+    } catch (err) {
+      this.log.error({ interaction: id, code: codeOf(err), err: messageOf(err) }, 'coordinator failed')
+      return { outcome: 'aborted', role: this.initialTerm(slot.im), code: codeOf(err) }
+    } finally {
+      this.coordinating.delete(id)
+    }
+  }
+
+  /** The role receives first from a partner it does not know: advertise and wait to be invited. */
+  private async awaitInvitation (slot: Slot): Promise<Term> {
+    const initial = this.initialTerm(slot.im)
+    if (this.isCordoned || !this.leases.isFree()) { await this.sleep(this.params.sampleIntervalMs); return initial }
+    const role = copyTerm(slot.peer.roleTerm)
+    const wait = slot.wait = new Deferred<Term>()
+    slot.phase = 'advertising'
+    slot.advertised = slot.peer.roleName
+    try {
+      await this.c.discovery.advertise(slot.im.hash, slot.peer.roleName, this.argsFor(role), { awaitDht: false })
+      this.emit({ type: 'advertised', imHash: slot.im.hash, role: slot.peer.roleName })
+    } catch (err) {
+      this.log.warn({ code: codeOf(err), err: messageOf(err), role: slot.peer.roleName }, 'advertising failed')
+      if (slot.phase === 'advertising') { slot.phase = 'local'; wait.resolve(initial) }
+    }
+    const hold = slot.hold = new AbortController()
+    void (async () => {
+      try { await this.c.clock.sleep(this.params.roleHoldMs, AbortSignal.any([hold.signal, this.stopCtl.signal])) } catch { return }
+      // nobody invited this host in time: go back and re-sample (the advertised figures are stale)
+      if (slot.phase === 'advertising' && slot.wait === wait) { slot.phase = 'local'; wait.resolve(initial) }
+    })()
+    const next = await wait.promise
+    hold.abort()
+    await this.withdraw(slot)
+    return next
+  }
+
+  private async withdraw (slot: Slot): Promise<void> {
+    const role = slot.advertised
+    if (role === null) return
+    slot.advertised = null
+    try {
+      await this.c.discovery.withdraw(slot.im.hash, role)
+      this.emit({ type: 'withdrawn', imHash: slot.im.hash, role })
+    } catch (err) {
+      this.log.debug({ code: codeOf(err), role }, 'withdraw failed')
+    }
+  }
+
+  // ---- background loops ------------------------------------------------------------------
+
+  private async loadLoop (): Promise<void> {
+    while (this.running) {
+      try { await this.model.refresh() } catch (err) { this.log.warn({ code: codeOf(err), err: messageOf(err) }, 'load sample failed') }
+      if (!await this.sleep(this.params.sampleIntervalMs)) return
+    }
+  }
+
+  /** Collects an expired lease: the participant resumes its initial role (or the coordinator aborts). */
+  private async sweepLoop (): Promise<void> {
+    const every = Math.max(5, Math.min(500, Math.floor(this.params.leaseTtlMs / 10)))
+    while (this.running) {
+      if (!await this.sleep(every)) return
+      const l = this.leases.expire()
+      if (l === null) continue
+      const inter = this.coordinating.get(l.interaction)
+      if (inter !== undefined) { inter.requestAbort('RT_LEASE_EXPIRED', 'the coordinator\'s own lease expired'); continue }
+      const slot = this.slotOf(l.interaction)
+      this.emit({ type: 'interaction-aborted', interaction: l.interaction, imHash: l.imHash, code: 'RT_LEASE_EXPIRED', reason: `coordinator ${l.coordinator} stopped renewing` })
+      if (slot !== undefined) {
+        slot.interaction = l.interaction
+        this.leases.grant(l.interaction, l.coordinator, l.imHash, 1) // finish() releases it again
+        this.finish(slot, l.interaction, this.initialTerm(slot.im), 'expired', `coordinator ${l.coordinator} stopped renewing the lease`)
+      }
+    }
+  }
+
+  private async sleep (ms: number): Promise<boolean> {
+    if (!this.running) return false
+    try { await this.c.clock.sleep(ms, this.stopCtl.signal) } catch { return false }
+    return this.running
+  }
+
+  private setCordon (on: boolean): void {
+    if (this.isCordoned === on) return
+    this.isCordoned = on
+    this.model.cordoned = on
+    this.model.resetHysteresis()
+    if (on) for (const s of this.slots.values()) if (s.phase === 'advertising') { s.phase = 'local'; s.wait?.resolve(this.initialTerm(s.im)) }
+    this.log.info({ cordoned: on }, on ? 'cordoned' : 'uncordoned')
+    this.emit({ type: 'cordon', cordoned: on })
+  }
+
+  private emit (e: EventIn): void {
+    const full = { ...e, at: this.c.clock.now(), host: this.self } as HostAgentEvent
+    for (const l of this.listeners) {
+      try { l(full) } catch (err) { this.log.error({ err: messageOf(err) }, 'event listener threw') }
+    }
+  }
+}
