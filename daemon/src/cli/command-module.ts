@@ -12,4 +12,5 @@ export interface CommandModule {
 /** Descriptions of the command groups that modules hang under. */
 export const GROUPS: Readonly<Record<string, string>> = {
   im: 'interaction models: check, format, verify, draw',
+  psk: 'the cluster pre-shared key',
 }

@@ -7,7 +7,7 @@ import { commands } from './commands/index.js'
 import { EXIT, EXIT_HELP } from './exit-codes.js'
 import { UsageError } from './usage-error.js'
 
-export const DEFAULT_SOCKET = '/run/parley/parleyd.sock'
+export const DEFAULT_SOCKET = '/run/parley/parley.sock'
 
 export function createProgram (ctx: CliContext): Command {
   const program = new Command('parley')

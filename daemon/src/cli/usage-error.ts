@@ -19,4 +19,5 @@ export const USAGE_CODES = {
   CLI004: 'cannot read a file',
   CLI005: 'bad component list',
   CLI006: 'cannot write a file',
+  CLI007: 'the file exists (psk new without --force)',
 } as const

@@ -4,6 +4,14 @@ import type { CommandModule } from '../command-module.js'
 import { imCheck } from './im-check.js'
 import { imFmt } from './im-fmt.js'
 import { imVerify } from './im-verify.js'
+import { status } from './status.js'
+import { peers } from './peers.js'
+import { vms } from './vms.js'
+import { subscribe } from './subscribe.js'
+import { unsubscribe } from './unsubscribe.js'
+import { drain } from './drain.js'
+import { uncordon } from './uncordon.js'
+import { pskNew } from './psk.js'
 import { imDraw } from './im-draw.js'
 
 export const commands: readonly CommandModule[] = [
@@ -11,4 +19,12 @@ export const commands: readonly CommandModule[] = [
   imFmt,
   imVerify,
   imDraw,
+  status,
+  peers,
+  vms,
+  subscribe,
+  unsubscribe,
+  drain,
+  uncordon,
+  pskNew,
 ]

@@ -1,0 +1,38 @@
+// memory://NAME[?cpus=N&memory=MiB&vms=NAME:VCPUS:MiB[:off],...]: a simulated host for machines
+// without KVM and for tests. The VMs listed are defined (and started unless :off) at startup.
+import { InvalidValueError } from '../config/index.js'
+import type { Origin } from '../config/index.js'
+
+export interface MemoryHostSpec {
+  name: string
+  cpus: number
+  memoryMiB: number
+  vms: Array<{ name: string, vcpus: number, memoryMiB: number, running: boolean }>
+}
+
+const HINT = 'e.g. memory://host1?cpus=8&memory=16384&vms=web:2:2048,db:4:8192:off'
+
+export function parseMemoryUri (uri: string, origin: Origin): MemoryHostSpec {
+  const url = new URL(uri)
+  const spec: MemoryHostSpec = { name: url.hostname, cpus: 8, memoryMiB: 16384, vms: [] }
+  const int = (field: string, text: string): number => {
+    if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidValueError('hypervisor', origin, `${field}=${text} is not a whole number above 0`, HINT)
+    return Number(text)
+  }
+  for (const [k, v] of url.searchParams) {
+    if (k === 'cpus') spec.cpus = int('cpus', v)
+    else if (k === 'memory') spec.memoryMiB = int('memory', v)
+    else if (k === 'vms') {
+      for (const item of v.split(',').filter(s => s.length > 0)) {
+        const [name, vcpus, mem, state, ...rest] = item.split(':')
+        if (name === undefined || vcpus === undefined || mem === undefined || rest.length > 0 || (state !== undefined && state !== 'off')) {
+          throw new InvalidValueError('hypervisor', origin, `vms item "${item}" is not NAME:VCPUS:MiB[:off]`, HINT)
+        }
+        spec.vms.push({ name, vcpus: int('vcpus', vcpus), memoryMiB: int('memory', mem), running: state !== 'off' })
+      }
+    } else {
+      throw new InvalidValueError('hypervisor', origin, `unknown memory:// parameter "${k}"`, HINT)
+    }
+  }
+  return spec
+}

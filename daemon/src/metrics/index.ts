@@ -1,0 +1,7 @@
+export { expose, gauge, counter, CONTENT_TYPE } from './exposition.js'
+export type { MetricFamily, MetricType, Sample, Labels } from './exposition.js'
+export { processMetrics } from './process.js'
+export { MetricsHttp } from './http.js'
+export type { MetricsHttpInit } from './http.js'
+export { parleyMetrics, newCounters, bump } from './parley.js'
+export type { ParleySnapshot, DaemonCounters } from './parley.js'
