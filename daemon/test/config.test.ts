@@ -1,0 +1,168 @@
+// Configuration layering (defaults < file < environment < flags) and errors that name the key and
+// the source of the bad value.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ConfigError, loadConfig } from '../src/config/index.js'
+import type { LoadedConfig } from '../src/config/index.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'parley-config-'))
+const NO_FILE = join(dir, 'absent.yaml')
+const parleyd = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'daemon', 'main.js')
+
+function file (name: string, text: string): string {
+  const p = join(dir, name)
+  writeFileSync(p, text)
+  return p
+}
+
+function load (argv: string[], env: Record<string, string> = {}): LoadedConfig {
+  return loadConfig({ argv, env, defaultFile: NO_FILE })
+}
+
+function failure (argv: string[], env: Record<string, string> = {}): ConfigError {
+  try {
+    load(argv, env)
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`)
+    return e
+  }
+  assert.fail('expected the configuration to be refused')
+}
+
+test('defaults apply when nothing is given', () => {
+  const { config, origins, file: f } = load([])
+  assert.equal(f, null)
+  assert.equal(config.hypervisor, 'qemu:///system')
+  assert.equal(config.migrateUri, null)
+  assert.deepEqual(config.listen, ['/ip4/0.0.0.0/tcp/4001'])
+  assert.equal(config.socket, '/run/parley/parley.sock')
+  assert.equal(config.dataDir, '/var/lib/parley')
+  assert.deepEqual(config.http, { host: '127.0.0.1', port: 9470 })
+  assert.equal(config.logLevel, 'info')
+  assert.equal(config.shutdownTimeoutMs, 30_000)
+  assert.deepEqual(origins.hypervisor, { kind: 'default' })
+})
+
+test('file < environment < flags, and a later source replaces a list', () => {
+  const f = file('layers.yaml', [
+    'hypervisor: qemu+tcp://127.0.1.2/system',
+    'log-level: debug',
+    'allow-im:',
+    '  - balance',
+    '  - consolidate',
+    'listen: [/ip4/127.0.0.1/tcp/4001]',
+    'http: off',
+  ].join('\n'))
+  const fromFile = load(['--config', f])
+  assert.equal(fromFile.config.hypervisor, 'qemu+tcp://127.0.1.2/system')
+  assert.deepEqual(fromFile.config.allowIm, ['balance', 'consolidate'])
+  assert.equal(fromFile.config.http, null)
+  assert.deepEqual(fromFile.origins.hypervisor, { kind: 'file', path: f, line: 1 })
+
+  const env = { PARLEY_HYPERVISOR: 'memory://envhost', PARLEY_ALLOW_IM: 'drain, balance', PARLEY_LOG_LEVEL: 'warn' }
+  const fromEnv = load(['--config', f], env)
+  assert.equal(fromEnv.config.hypervisor, 'memory://envhost')
+  assert.deepEqual(fromEnv.config.allowIm, ['drain', 'balance'])
+  assert.deepEqual(fromEnv.origins['allow-im'], { kind: 'env', name: 'PARLEY_ALLOW_IM' })
+
+  const fromFlags = load(['--config', f, '--hypervisor=memory://flaghost', '--allow-im', 'x1', '--allow-im', 'x2', '--log-level', 'error'], env)
+  assert.equal(fromFlags.config.hypervisor, 'memory://flaghost')
+  assert.deepEqual(fromFlags.config.allowIm, ['x1', 'x2'])
+  assert.equal(fromFlags.config.logLevel, 'error')
+  assert.deepEqual(fromFlags.origins.hypervisor, { kind: 'flag', flag: '--hypervisor' })
+  // keys set only in the file survive the higher layers
+  assert.deepEqual(fromFlags.config.listen, ['/ip4/127.0.0.1/tcp/4001'])
+})
+
+test('PARLEY_CONFIG names the file; --config wins over it', () => {
+  const a = file('a.yaml', 'log-level: debug\n')
+  const b = file('b.yaml', 'log-level: trace\n')
+  assert.equal(load([], { PARLEY_CONFIG: a }).config.logLevel, 'debug')
+  assert.equal(load(['--config', b], { PARLEY_CONFIG: a }).config.logLevel, 'trace')
+})
+
+test('a bad value in the file names the key, the file and the line', () => {
+  const f = file('bad-level.yaml', '# parleyd\nhypervisor: memory://h\n\nlog-level: loud\n')
+  const e = failure(['--config', f])
+  assert.equal(e.code, 'PARLEY_CONFIG_INVALID')
+  assert.equal(e.message, `log-level from ${f}:4: "loud" is not a log level`)
+  assert.match(e.hint, /fatal, error, warn, info, debug, trace, silent/)
+  assert.equal(e.line().split('\n').length, 1)
+})
+
+test('a bad list item in the file points at its own line', () => {
+  const f = file('bad-bootstrap.yaml', 'bootstrap:\n  - /ip4/10.0.0.2/tcp/4001/p2p/12D3KooWLsNBWFF5y3PvrHrZM3zRzQSN9xmAohVtZ1EFpbxAa1Zm\n  - /ip4/10.0.0.3/tcp/4001\n')
+  const e = failure(['--config', f])
+  assert.match(e.message, new RegExp(`^bootstrap from ${f}:3: "/ip4/10.0.0.3/tcp/4001" is not a bootstrap multiaddr with a peer id$`))
+  assert.match(e.hint, /\/p2p\//)
+})
+
+test('a bad value from the environment names the variable', () => {
+  const e = failure([], { PARLEY_HTTP: 'localhost' })
+  assert.equal(e.message, 'http from environment variable PARLEY_HTTP: "localhost" is not HOST:PORT')
+  assert.match(e.hint, /127\.0\.0\.1:9470/)
+})
+
+test('a bad value from a flag names the flag', () => {
+  const e = failure(['--socket', 'relative/parley.sock'])
+  assert.equal(e.message, 'socket from flag --socket: "relative/parley.sock" is not an absolute path')
+  const d = failure(['--shutdown-timeout', 'soon'])
+  assert.equal(d.message, 'shutdown-timeout from flag --shutdown-timeout: "soon" is not a duration')
+  const t = failure(['--trust', 'not-a-key'])
+  assert.match(t.message, /^trust from flag --trust: "not-a-key" is not an ed25519 public key$/)
+  const a = failure(['--allow-im', 'has space'])
+  assert.match(a.hint, /sha256/)
+})
+
+test('unknown keys and flags are refused with a suggestion', () => {
+  const f = file('typo.yaml', 'hypervisor: memory://h\nlog-levle: debug\n')
+  const e = failure(['--config', f])
+  assert.equal(e.code, 'PARLEY_CONFIG_UNKNOWN_KEY')
+  assert.equal(e.message, `unknown key "log-levle" in ${f}:2`)
+  assert.equal(e.hint, 'did you mean log-level?')
+  const g = failure(['--hypervisr', 'memory://h'])
+  assert.equal(g.code, 'PARLEY_CONFIG_FLAG')
+  assert.equal(g.hint, 'did you mean --hypervisor?')
+  const m = failure(['--psk'])
+  assert.equal(m.message, '--psk: needs a value')
+  assert.equal(failure(['stray']).code, 'PARLEY_CONFIG_FLAG')
+})
+
+test('file problems: missing file, YAML syntax, not a mapping, a list for a single key', () => {
+  const missing = failure(['--config', join(dir, 'nope.yaml')])
+  assert.equal(missing.code, 'PARLEY_CONFIG_FILE')
+  assert.match(missing.message, /cannot read the config file \(ENOENT\)/)
+  const syntax = failure(['--config', file('syntax.yaml', 'hypervisor: memory://h\nlisten: [/ip4/1.2.3.4/tcp/1\n')])
+  assert.equal(syntax.code, 'PARLEY_CONFIG_FILE')
+  assert.match(syntax.message, /syntax\.yaml:\d+: YAML: /)
+  assert.equal(failure(['--config', file('list.yaml', '- a\n- b\n')]).code, 'PARLEY_CONFIG_FILE')
+  const scalarKey = failure(['--config', file('two.yaml', 'hypervisor:\n  - memory://a\n  - memory://b\n')])
+  assert.match(scalarKey.message, /^hypervisor from .*two\.yaml:2: takes one value, not a list$/)
+  assert.deepEqual(load(['--config', file('empty.yaml', '# nothing yet\n')]).config.hypervisor, 'qemu:///system')
+})
+
+test('parleyd with a bad configuration: one coded line naming key and source, exit 2, no stack trace', () => {
+  const r = spawnSync(process.execPath, [parleyd, '--log-level', 'loud', '--hypervisor', 'memory://h'], { encoding: 'utf8', timeout: 30_000 })
+  assert.equal(r.status, 2)
+  assert.equal(r.stdout, '')
+  const lines = r.stderr.trimEnd().split('\n')
+  assert.equal(lines.length, 1, r.stderr)
+  assert.match(lines[0]!, /^parleyd: error PARLEY_CONFIG_INVALID: log-level from flag --log-level: "loud" is not a log level \(hint: one of /)
+  assert.doesNotMatch(r.stderr, /\n\s+at /)
+  const env = spawnSync(process.execPath, [parleyd], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PARLEY_LISTEN: '/ip4/1.2.3.4/udp/1' } })
+  assert.equal(env.status, 2)
+  assert.match(env.stderr, /^parleyd: error PARLEY_CONFIG_INVALID: listen from environment variable PARLEY_LISTEN: /)
+})
+
+test('parleyd --help lists every key with its environment variable', () => {
+  const r = spawnSync(process.execPath, [parleyd, '--help'], { encoding: 'utf8', timeout: 30_000 })
+  assert.equal(r.status, 0)
+  for (const k of ['--hypervisor', '--migrate-uri', '--listen', '--bootstrap', '--psk', '--socket', '--data-dir', '--trust', '--allow-im', '--http', '--log-level', 'PARLEY_ALLOW_IM', 'SIGHUP']) {
+    assert.ok(r.stdout.includes(k), `--help lacks ${k}`)
+  }
+})
