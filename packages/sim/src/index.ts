@@ -1,1 +1,19 @@
-export {}
+// @parley/sim: many Parley peers in one process, each running the real IM through the real
+// runtime on a memory hypervisor, on one virtual clock; baselines, reports, replay and plots.
+export { createRng, randomSeed, type Rng } from './rng.js'
+export { generateScenario, DEFAULT_DEMAND, DEFAULT_HOST_CPUS, hostId, vmId } from './scenario.js'
+export type { Scenario, ScenarioOptions, SimHost, SimVm, Placement } from './scenario.js'
+export { hostLoads, hostCores, percentOfMean, stddev, outOfBand, activeHosts, placementFigures, PAPER_BAND } from './metrics.js'
+export type { Band, PlacementFigures } from './metrics.js'
+export { greedyBalance, firstFitDecreasing } from './baselines.js'
+export type { GreedyResult, GreedyMove, FfdResult } from './baselines.js'
+export { REPORT_FORMAT, computeBaseline, computeEfficacy, bandOf } from './report.js'
+export type { SimReport, MigrationRecord, Baseline, Efficacy, Messages, Series } from './report.js'
+export { replayReport, type ReplayResult } from './replay.js'
+export { VirtualClock, type VirtualTimers } from './virtual-clock.js'
+export { buildCluster, RUNTIME_AGENT_FACTORY, RUNTIME_AGENT_FACTORY_NAME } from './cluster.js'
+export type { AgentFactory, PolicySource, Cluster, SimHostHandle } from './cluster.js'
+export { runSimulation, type SimOptions, type SimComponents, type SimProgress } from './simulate.js'
+export { renderSvg, renderPng, encodePng, crc32, PNG_SIGNATURE, layout, palette, type PlotInput } from './plot/index.js'
+export { plotReport } from './plot-report.js'
+export * from './errors.js'
