@@ -10,9 +10,11 @@
 #                       qemu:///system is host I (processes started this way are
 #                       the caller's to stop)
 #   kvm-lab.sh uri I    print host I's URI
-#   kvm-lab.sh guest-xml NAME MEM_MIB [idle|fill|dirty]
+#   kvm-lab.sh guest-xml NAME MEM_MIB [idle|fill|dirty|halt]
 #                       print a diskless, NIC-less KVM guest's XML. idle: boots
-#                       the BIOS only (RAM stays zero); fill: a tiny multiboot
+#                       the BIOS only (RAM stays zero, ~3% CPU polling for a
+#                       boot device); halt: a 4-byte kernel that halts at once
+#                       (no CPU: for many guests); fill: a tiny multiboot
 #                       kernel writes a non-zero pattern over all RAM once, then
 #                       halts (real data to migrate); dirty: it rewrites RAM
 #                       forever (a live migration never converges by itself)
@@ -184,12 +186,17 @@ MB_HEADER='\x02\xB0\xAD\x1B\x00\x00\x01\x00\xFE\x4F\x51\xE4\x00\x00\x10\x00\x00\
 MB_CODE='\xFA\xFC\x8B\x4B\x08\xC1\xE1\x08\x81\xE9\x00\x00\x04\x00\x89\xCD\xBB\x01\x01\x01\x01\xBF\x00\x00\x20\x00\x89\xE9\x89\xD8\xF3\xAB\x43'
 guest_kernel() {
   local mode=$1 f=$LAB/images/parley-$1.bin tail
-  case $mode in fill) tail='\xF4\xEB\xFD' ;; dirty) tail='\xEB\xF2' ;; *) return 1 ;; esac
+  local code=$MB_CODE
+  case $mode in
+    fill) tail='\xF4\xEB\xFD' ;; dirty) tail='\xEB\xF2' ;;
+    halt) code='\xFA'; tail='\xF4\xEB\xFD' ;;      # cli; hlt; jmp $-1: no CPU at all
+    *) return 1 ;;
+  esac
   mkdir -p "$LAB/images"
   if [[ ! -s $f ]]; then
     # header: magic, flags (bit 16: address fields valid), checksum,
     # header_addr, load_addr, load_end_addr (0: whole file), bss_end_addr, entry
-    printf "$MB_HEADER$MB_CODE$tail" > "$f.tmp.$$"
+    printf "$MB_HEADER$code$tail" > "$f.tmp.$$"
     mv "$f.tmp.$$" "$f"
   fi
   echo "$f"
@@ -201,8 +208,8 @@ guest_xml() {
   [[ $mem =~ ^[0-9]+$ ]] && (( mem >= 16 )) || { echo "guest-xml: MEM_MIB must be a number >= 16: $mem" >&2; exit 2; }
   case $mode in
     idle) ;;
-    fill|dirty) kernel="<kernel>$(guest_kernel "$mode")</kernel>" ;;
-    *) echo "guest-xml: mode must be idle, fill or dirty: $mode" >&2; exit 2 ;;
+    fill|dirty|halt) kernel="<kernel>$(guest_kernel "$mode")</kernel>" ;;
+    *) echo "guest-xml: mode must be idle, fill, dirty or halt: $mode" >&2; exit 2 ;;
   esac
   cat <<EOF
 <domain type='kvm'>
@@ -236,7 +243,7 @@ status() {
 case "${1:-}" in
   up)     n=${2:?usage: $0 up N}
           [[ $n =~ ^[0-9]+$ ]] && (( n >= 1 && n <= 250 )) || { echo "up: N must be 1..250: $n" >&2; exit 2; }
-          guest_kernel fill >/dev/null; guest_kernel dirty >/dev/null
+          for m in fill dirty halt; do guest_kernel "$m" >/dev/null; done
           for i in $(seq 1 "$n"); do start_host "$i"; done ;;
   down)   if [[ -d $HOSTS ]]; then
             for h in "$HOSTS"/*; do [[ -d $h ]] && stop_host "${h##*/}"; done
@@ -248,7 +255,7 @@ case "${1:-}" in
   enter)  p=$(pidof_host "${2:?usage: $0 enter I CMD...}") || { echo "host$2 is not up" >&2; exit 1; }
           shift 2; exec nsenter --target "$p" --mount --uts "$@" ;;
   uri)    uri "${2:?usage: $0 uri I}" ;;
-  guest-xml) guest_xml "${2:?usage: $0 guest-xml NAME MEM_MIB [idle|fill|dirty]}" "${3:?usage: $0 guest-xml NAME MEM_MIB [idle|fill|dirty]}" "${4:-idle}" ;;
+  guest-xml) guest_xml "${2:?usage: $0 guest-xml NAME MEM_MIB [idle|fill|dirty|halt]}" "${3:?usage: $0 guest-xml NAME MEM_MIB [idle|fill|dirty|halt]}" "${4:-idle}" ;;
   _inner) inner "$2" ;;
-  *)      echo "usage: $0 up N | down | status | enter I CMD... | uri I | guest-xml NAME MEM_MIB [idle|fill|dirty]" >&2; exit 2 ;;
+  *)      echo "usage: $0 up N | down | status | enter I CMD... | uri I | guest-xml NAME MEM_MIB [idle|fill|dirty|halt]" >&2; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 import { call } from './errors.js'
-import { closeReason, lifecycleEvent, nodeCpuStats } from './convert.js'
+import { closeReason, lifecycleEvent, nodeCpuStats, statsRequest } from './convert.js'
 import { LibvirtDomain } from './domain.js'
-import type { CloseReason, Connection, Domain, DomainStatsRecord, LifecycleEvent, NodeCpuStats, NodeInfo, Unsubscribe } from './types.js'
+import type { CloseReason, Connection, Domain, DomainStatsOptions, DomainStatsRecord, LifecycleEvent, NodeCpuStats, NodeInfo, Unsubscribe } from './types.js'
 import type { ConnHandle, NativeBinding, NativeDomain, NativeLifecycleEvent } from './native.js'
 
 /** Built by open(); `closedListeners` is shared with the native close callback registered there. */
@@ -66,8 +66,9 @@ export class LibvirtConnection implements Connection {
     return this.#wrap(await call(this.#native.connCreateDomain(this.#h, xml)))
   }
 
-  async getAllDomainStats (): Promise<DomainStatsRecord[]> {
-    return await call(this.#native.connGetAllDomainStats(this.#h))
+  async getAllDomainStats (options: DomainStatsOptions = {}): Promise<DomainStatsRecord[]> {
+    const { stats, flags } = statsRequest(options)
+    return await call(this.#native.connGetAllDomainStats(this.#h, stats, flags))
   }
 
   onLifecycle (listener: (e: LifecycleEvent) => void): Unsubscribe {

@@ -1,5 +1,5 @@
 // Numeric libvirt enums and typed parameters -> the package's string unions and named fields.
-import type { CloseReason, DomainInfo, DomainState, JobStats, JobType, LifecycleEvent, LifecycleEventType, NodeCpuStats } from './types.js'
+import type { CloseReason, DomainInfo, DomainStatsOptions, StatsGroup, DomainState, JobStats, JobType, LifecycleEvent, LifecycleEventType, NodeCpuStats } from './types.js'
 import type { NativeDomainInfo, NativeLifecycleEvent, NativeParams } from './native.js'
 
 const states: DomainState[] = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended']
@@ -48,4 +48,21 @@ export function jobStats (type: number, params: NativeParams): JobStats {
     if (typeof v === 'number') out[field] = v
   }
   return out
+}
+
+const statsBits: Record<StatsGroup, number> = {
+  state: 1, cpu: 2, balloon: 4, vcpu: 8, interface: 16, block: 32, perf: 64, iothread: 128, memory: 256, dirtyrate: 512, vm: 1024
+}
+const STATS_ACTIVE = 1 // VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE
+const STATS_NOWAIT = 1 << 29 // VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT
+
+export function statsRequest (o: DomainStatsOptions): { stats: number, flags: number } {
+  let stats = 0
+  for (const g of o.groups ?? []) {
+    const bit = statsBits[g]
+    if (bit === undefined) throw new TypeError(`getAllDomainStats: unknown stats group '${String(g)}' (one of ${Object.keys(statsBits).join(', ')})`)
+    stats |= bit
+  }
+  const flags = (o.nowait === true ? STATS_NOWAIT : 0) | (o.activeOnly === true ? STATS_ACTIVE : 0)
+  return { stats, flags }
 }

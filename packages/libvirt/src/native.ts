@@ -23,7 +23,7 @@ export interface NativeBinding {
   connLookupDomainByUUID(c: ConnHandle, uuid: string): Promise<NativeDomain>
   connDefineDomain(c: ConnHandle, xml: string): Promise<NativeDomain>
   connCreateDomain(c: ConnHandle, xml: string): Promise<NativeDomain>
-  connGetAllDomainStats(c: ConnHandle): Promise<Array<{ name: string, uuid: string, params: NativeParams }>>
+  connGetAllDomainStats(c: ConnHandle, stats: number, flags: number): Promise<Array<{ name: string, uuid: string, params: NativeParams }>>
   connSubscribeLifecycle(c: ConnHandle, fn: (e: NativeLifecycleEvent) => void): Promise<number>
   connUnsubscribeLifecycle(c: ConnHandle, id: number): Promise<void>
   domainGetInfo(d: DomainHandle): Promise<NativeDomainInfo>

@@ -9,6 +9,18 @@ export interface DomainInfo { state: DomainState, maxMemKiB: number, memoryKiB: 
 /** One virConnectGetAllDomainStats record; params are libvirt's typed parameters by name ('cpu.time', 'balloon.rss', ...). */
 export interface DomainStatsRecord { name: string, uuid: string, params: Record<string, number | string | boolean> }
 
+/** virDomainStatsTypes groups. */
+export type StatsGroup = 'state' | 'cpu' | 'balloon' | 'vcpu' | 'interface' | 'block' | 'perf' | 'iothread' | 'memory' | 'dirtyrate' | 'vm'
+
+export interface DomainStatsOptions {
+  /** Only these groups (default: every group the driver supports). */
+  groups?: StatsGroup[]
+  /** VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT: skip stats that would wait for a busy domain (e.g. one migrating). */
+  nowait?: boolean
+  /** Only running domains (VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE). */
+  activeOnly?: boolean
+}
+
 export type JobType = 'none' | 'bounded' | 'unbounded' | 'completed' | 'failed' | 'cancelled'
 
 /** virDomainGetJobStats. Known fields are mapped; every raw typed parameter is also present under its libvirt name. */
@@ -74,7 +86,7 @@ export interface Connection {
   defineDomain(xml: string): Promise<Domain>
   /** Transient, started (virDomainCreateXML). */
   createDomain(xml: string): Promise<Domain>
-  getAllDomainStats(): Promise<DomainStatsRecord[]>
+  getAllDomainStats(options?: DomainStatsOptions): Promise<DomainStatsRecord[]>
   onLifecycle(listener: (e: LifecycleEvent) => void): Unsubscribe
   /** The peer went away (EOF, keep-alive timeout, error). Not called for close(). Returns unsubscribe. */
   onClosed(listener: (reason: CloseReason) => void): () => void

@@ -27,7 +27,7 @@ test('kvm-lab.sh rejects bad arguments and environment with exit 2 and a message
       [{ ...env, PARLEY_LAB_DIR: 'relative/dir' }, ['status'], /absolute path/],
       [env, ['guest-xml', 'bad name', '64'], /NAME may hold only/],
       [env, ['guest-xml', 'ok', '8'], /MEM_MIB must be a number >= 16/],
-      [env, ['guest-xml', 'ok', '64', 'turbo'], /mode must be idle, fill or dirty/],
+      [env, ['guest-xml', 'ok', '64', 'turbo'], /mode must be idle, fill, dirty or halt/],
       [env, ['frobnicate'], /usage:/]
     ]
     for (const [e, args, msg] of cases) {

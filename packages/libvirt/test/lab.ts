@@ -25,9 +25,9 @@ export function uniqueName (prefix = 'lvtest'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`
 }
 
-export type GuestMode = 'idle' | 'fill' | 'dirty'
+export type GuestMode = 'idle' | 'fill' | 'dirty' | 'halt'
 
-/** A diskless, NIC-less KVM guest (kvm-lab.sh guest-xml): idle BIOS, RAM filled once, or RAM dirtied forever. */
+/** A diskless, NIC-less KVM guest (kvm-lab.sh guest-xml): idle BIOS, halted at once, RAM filled once, or RAM dirtied forever. */
 export function guestXml (name: string, memMiB: number, mode: GuestMode = 'idle', env: NodeJS.ProcessEnv = process.env): string {
   return execFileSync('bash', [labScript, 'guest-xml', name, String(memMiB), mode], { encoding: 'utf8', env })
 }
@@ -68,4 +68,15 @@ export async function openLab (n: number): Promise<Connection[]> {
   const out: Connection[] = []
   for (let i = 1; i <= n; i++) out.push(await open(labUri(i)))
   return out
+}
+
+/** Waits until a 'fill' guest has halted: its cpu time stops growing. */
+export async function waitHalted (d: Domain, timeoutMs = 120_000): Promise<void> {
+  let last = -1
+  await waitFor(`${d.name} to halt`, async () => {
+    const t = (await d.getInfo()).cpuTimeNs
+    const halted = last >= 0 && t - last < 20_000_000 // < 2% of a cpu over the second
+    last = t
+    return halted
+  }, timeoutMs, 1000)
 }

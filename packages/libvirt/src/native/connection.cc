@@ -269,10 +269,13 @@ struct StatsRecord {
 
 Napi::Value GetAllDomainStats(const Napi::CallbackInfo& info) {
   auto h = SharedConn(info[0]);
-  return Run(info.Env(), "virConnectGetAllDomainStats", Lane::Pool, [h]() -> Finish {
+  // stats: virDomainStatsTypes mask (0: all the driver supports); flags: virConnectGetAllDomainStatsFlags
+  unsigned stats = info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 0;
+  unsigned flags = info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 0;
+  return Run(info.Env(), "virConnectGetAllDomainStats", Lane::Pool, [h, stats, flags]() -> Finish {
     ConnRef c(h->Acquire("virConnectGetAllDomainStats"));
     virDomainStatsRecordPtr* recs = nullptr;
-    int n = virConnectGetAllDomainStats(c.c, 0, &recs, 0);
+    int n = virConnectGetAllDomainStats(c.c, stats, &recs, flags);
     if (n < 0) ThrowLast("virConnectGetAllDomainStats");
     auto out = std::make_shared<std::vector<StatsRecord>>();
     for (int i = 0; i < n; i++) {
