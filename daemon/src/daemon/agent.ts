@@ -2,7 +2,10 @@
 // The rest of the daemon programs against DaemonAgent, so wiring another agent touches only this file.
 import type { Discovery } from '@parley/discovery'
 import type { Clock, Hypervisor } from '@parley/hypervisor'
+import { createHostAgent, RuntimeError } from '@parley/runtime'
+import type { HostAgent, HostAgentStatus } from '@parley/runtime'
 import type { Logger } from 'pino'
+import { ControlError } from '../control/index.js'
 
 export interface AgentSlot { name: string, imHash: string, role: string, phase: string, interaction: string | null }
 export interface AgentInteraction { id: string, imHash: string, coordinator: string, participants: string[], startedAt: number }
@@ -35,30 +38,63 @@ export interface DaemonAgent {
 export interface AgentInit { name: string, migrateUri?: string, cordoned: boolean }
 export interface AgentComponents { hypervisor: Hypervisor, discovery: Discovery, logger: Logger, clock: Clock }
 
-/**
- * @parley/runtime has not landed yet: this agent keeps the subscriptions and the cordon flag so the
- * daemon, its control API and the CLI work end to end, and negotiates nothing (attached: false).
- */
+/** How often a stopping daemon looks whether its interactions have finished. */
+const IDLE_POLL_MS = 200
+
+/** Builds the host agent of @parley/runtime and adapts it to what the daemon needs. */
 export async function createAgent (init: AgentInit, components: AgentComponents): Promise<DaemonAgent> {
-  const log = components.logger.child({ component: 'agent' })
-  log.warn('@parley/runtime is not wired in this build: subscriptions are kept but no IM runs')
-  const slots = new Map<string, AgentSlot>()
-  const listeners = new Set<(e: AgentEvent) => void>()
-  let cordoned = init.cordoned
-  let running = false
-  const emit = (e: AgentEvent): void => { for (const l of listeners) l(e) }
+  const agent: HostAgent = createHostAgent(
+    { name: init.name, cordoned: init.cordoned, ...(init.migrateUri === undefined ? {} : { migrateUri: init.migrateUri }) },
+    { hypervisor: components.hypervisor, discovery: components.discovery, logger: components.logger, clock: components.clock })
+  // When this host joined each interaction it is in (the runtime's status has no start for a lease).
+  const joinedAt = new Map<string, number>()
+  agent.on(e => {
+    if (e.type === 'joined') joinedAt.set(e.interaction, e.at)
+    else if (e.type === 'left') joinedAt.delete(e.interaction)
+  })
+  const busy = (): boolean => {
+    const s = agent.status()
+    return s.lease !== null || s.coordinating.length > 0
+  }
   return {
-    attached: false,
-    start: async () => { running = true },
-    stop: async () => { running = false },
-    subscribe: async (name, text) => {
-      const { imHash } = await import('./subscriptions.js')
-      slots.set(name, { name, imHash: imHash(text), role: '', phase: 'stopped', interaction: null })
+    attached: true,
+    start: async () => { await agent.start() },
+    stop: async signal => {
+      // Interactions in flight get until `signal` to end on their own; stop() then aborts the rest
+      // cleanly (participants are told, leases released, migrations are atomic).
+      while (busy() && !signal.aborted) {
+        await components.clock.sleep(IDLE_POLL_MS, signal).catch(() => {})
+      }
+      await agent.stop()
     },
-    unsubscribe: async name => { slots.delete(name) },
-    status: () => ({ running, cordoned, slots: [...slots.values()], interactions: [] }),
-    cordon: () => { if (!cordoned) { cordoned = true; emit({ type: 'cordon', at: components.clock.now(), cordoned }) } },
-    uncordon: () => { if (cordoned) { cordoned = false; emit({ type: 'cordon', at: components.clock.now(), cordoned }) } },
-    on: listener => { listeners.add(listener); return () => { listeners.delete(listener) } },
+    subscribe: async (name, text) => {
+      try {
+        await agent.subscribe({ name, text })
+      } catch (e) {
+        if (e instanceof RuntimeError) throw new ControlError(e.code, e.message, e.hint ?? 'see the parleyd log for details')
+        throw e
+      }
+    },
+    unsubscribe: async name => { await agent.unsubscribe(name) },
+    status: () => view(agent.status(), joinedAt),
+    cordon: () => { agent.cordon() },
+    uncordon: () => { agent.uncordon() },
+    on: listener => agent.on(e => { listener(e as unknown as AgentEvent) }),
+  }
+}
+
+function view (s: HostAgentStatus, joinedAt: ReadonlyMap<string, number>): AgentView {
+  const interactions: AgentInteraction[] = s.coordinating.map(i => ({
+    id: i.id, imHash: i.imHash, coordinator: i.coordinator, participants: [...i.participants], startedAt: i.startedAt,
+  }))
+  // A lease held for an interaction another host coordinates: this host takes part in it.
+  if (s.lease !== null && !interactions.some(i => i.id === s.lease!.interaction)) {
+    interactions.push({ id: s.lease.interaction, imHash: s.lease.imHash, coordinator: s.lease.coordinator, participants: [s.peerId], startedAt: joinedAt.get(s.lease.interaction) ?? Number.NaN })
+  }
+  return {
+    running: s.running,
+    cordoned: s.cordoned,
+    slots: s.subscriptions.map(x => ({ name: x.name, imHash: x.imHash, role: x.role, phase: x.phase, interaction: x.interaction })),
+    interactions,
   }
 }

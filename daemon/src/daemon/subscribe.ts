@@ -26,7 +26,13 @@ export async function subscribe (host: Host, params: SubscribeParams): Promise<S
   const existing = host.subscriptions.get(name)
   if (existing?.hash === hash) return { name, hash, roles, already: true }
   if (existing !== undefined) await host.agent.unsubscribe(name)
-  await host.agent.subscribe(name, text)
+  try {
+    await host.agent.subscribe(name, text)
+  } catch (e) {
+    // the new text was refused: keep running the old one rather than nothing
+    if (existing !== undefined) await host.agent.subscribe(name, existing.text).catch(() => { host.subscriptions.delete(name) })
+    throw e
+  }
   host.subscriptions.set(name, { name, hash, text, since: new Date().toISOString() })
   host.journal.write([...host.subscriptions.values()])
   host.log.info({ im: name, hash, roles, replaced: existing?.hash ?? null }, 'subscribed')

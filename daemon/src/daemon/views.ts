@@ -3,7 +3,7 @@ import type { PeersResult, PeerView, StatusResult, VmsResult } from '../control/
 import { PROTOCOL_VERSION } from '../control/index.js'
 import type { Host } from './host.js'
 
-const iso = (ms: number): string => new Date(ms).toISOString()
+const iso = (ms: number): string => Number.isFinite(ms) ? new Date(ms).toISOString() : 'unknown'
 
 /** IM names by the hash the agent uses (the runtime may hash differently from the daemon). */
 function imNames (host: Host): Map<string, string> {
