@@ -391,10 +391,11 @@ class Agent implements HostAgent, ParticipantHost {
     const every = Math.max(5, Math.min(500, Math.floor(this.params.leaseTtlMs / 10)))
     while (this.running) {
       if (!await this.sleep(every)) return
+      const held = this.leases.held
+      // a lease this host coordinates is alive as long as its coordinator runs here
+      if (held !== null && held.coordinator === this.self && this.coordinating.has(held.interaction)) { this.leases.renew(held.interaction); continue }
       const l = this.leases.expire()
       if (l === null) continue
-      const inter = this.coordinating.get(l.interaction)
-      if (inter !== undefined) { inter.requestAbort('RT_LEASE_EXPIRED', 'the coordinator\'s own lease expired'); continue }
       const slot = this.slotOf(l.interaction)
       this.emit({ type: 'interaction-aborted', interaction: l.interaction, imHash: l.imHash, code: 'RT_LEASE_EXPIRED', reason: `coordinator ${l.coordinator} stopped renewing` })
       if (slot !== undefined) {

@@ -71,6 +71,7 @@ export class Interaction {
   private seq = 0
   private readonly halt = new AbortController()
   private readonly pendingEnds: Array<Promise<void>> = []
+  private readonly joinedAt = new Map<string, number>()
 
   constructor (readonly id: string, private readonly deps: InteractionDeps, start: readonly StartParticipant[]) {
     this.startedAt = deps.clock.now()
@@ -128,6 +129,7 @@ export class Interaction {
 
   private join (id: string, role: Term, args: Json, remote: boolean): void {
     this.members.set(id, { role: termToJson(role), args, remote, left: false, final: null })
+    this.joinedAt.set(id, this.deps.clock.now())
     this.ctx.participants[id] = { role: termToJson(role), args }
     this.scheduler.addPeer({ id, role, context: this.ctx, constraints: remote ? this.remoteDispatch(id) : this.deps.dispatch })
   }
@@ -205,7 +207,10 @@ export class Interaction {
     const d = this.deps
     let candidates: Candidate[]
     try {
-      candidates = await d.discovery.findCandidates(d.im.hash, q.toRole, { limit: d.params.maxCandidates, rank: byCapacity, timeoutMs: Math.max(1000, d.params.leaseTtlMs) })
+      // fresh gossip first (args known, ranked); the DHT's provider records only when gossip has none
+      const opts = { limit: d.params.maxCandidates, rank: byCapacity, timeoutMs: Math.max(1000, d.params.leaseTtlMs) }
+      candidates = await d.discovery.findCandidates(d.im.hash, q.toRole, { ...opts, gossipOnly: true })
+      if (candidates.length === 0) candidates = await d.discovery.findCandidates(d.im.hash, q.toRole, opts)
     } catch (err) {
       this.log.debug({ role: q.toRole, code: codeOf(err) }, 'candidate lookup failed')
       candidates = []
@@ -268,19 +273,36 @@ export class Interaction {
     }
   }
 
+  /**
+   * Renews every remote participant's lease at a third of the TTL, each renewal in flight on its
+   * own. A participant is lost only when no renewal succeeded for a whole TTL: by then its lease
+   * has expired and it has gone back to its own loop.
+   */
   private async renewLoop (): Promise<void> {
-    const every = Math.max(1, Math.floor(this.deps.params.leaseTtlMs / 3))
+    const ttl = this.deps.params.leaseTtlMs
+    const every = Math.max(1, Math.floor(ttl / 3))
+    const lastOk = new Map<string, number>()
+    const inFlight = new Set<string>()
     while (!this.halt.signal.aborted) {
       try { await this.deps.clock.sleep(every, this.halt.signal) } catch { return }
       if (!this.deps.renewOwn(this.id)) { this.requestAbort('RT_LEASE_EXPIRED', 'the coordinator\'s own lease is gone'); return }
-      await Promise.all([...this.members].filter(([, m]) => m.remote && !m.left).map(async ([id]) => {
-        try {
-          await this.deps.discovery.request(id, INVITE_PROTOCOL, { type: 'renew', interaction: this.id }, { timeoutMs: every, validate: validateOk })
-        } catch (err) {
-          if (this.members.get(id)?.left === true) return
-          this.requestAbort('RT_PARTICIPANT_LOST', `${id} did not renew its lease: ${codeOf(err)} ${messageOf(err)}`)
-        }
-      }))
+      const now = this.deps.clock.now()
+      for (const [id, m] of this.members) {
+        if (!m.remote || m.left) continue
+        const last = lastOk.get(id) ?? this.joinedAt.get(id) ?? now
+        if (now - last >= ttl) { this.requestAbort('RT_PARTICIPANT_LOST', `${id} did not renew its lease for ${ttl} ms`); return }
+        if (inFlight.has(id)) continue
+        inFlight.add(id)
+        void this.deps.discovery.request(id, INVITE_PROTOCOL, { type: 'renew', interaction: this.id }, { timeoutMs: ttl, validate: validateOk, signal: this.halt.signal })
+          .then(() => { lastOk.set(id, this.deps.clock.now()) }, (err: unknown) => {
+            if (this.members.get(id)?.left === true || this.halt.signal.aborted) return
+            const code = codeOf(err)
+            this.log.debug({ peer: id, code, err: messageOf(err) }, 'lease renewal failed')
+            // a refusal (the participant has no lease any more) is final; a timeout may be transient
+            if (code.startsWith('RT_')) this.requestAbort('RT_PARTICIPANT_LOST', `${id} refused the renewal: ${code}`)
+          })
+          .finally(() => { inFlight.delete(id) })
+      }
     }
   }
 }

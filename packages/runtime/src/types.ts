@@ -147,7 +147,9 @@ export type HostAgentEvent =
   | EventBase & { readonly type: 'joined', readonly interaction: string, readonly imHash: string, readonly coordinator: string }
   /** this host left it: ended normally, aborted, or its lease expired */
   | EventBase & { readonly type: 'left', readonly interaction: string, readonly imHash: string, readonly outcome: 'ended' | 'aborted' | 'expired', readonly role: string }
-  | EventBase & { readonly type: 'migration-started' | 'migration', readonly interaction: string, readonly vm: string, readonly from: string, readonly to: string, readonly cores: number }
+  | EventBase & { readonly type: 'migration-started', readonly interaction: string, readonly vm: string, readonly from: string, readonly to: string, readonly cores: number }
+  /** a VM moved (the hypervisor's migrate completed) inside `interaction` */
+  | EventBase & { readonly type: 'migration', readonly interaction: string, readonly vm: string, readonly from: string, readonly to: string, readonly cores: number }
   | EventBase & { readonly type: 'migration-failed', readonly interaction: string, readonly vm: string, readonly to: string, readonly code: string, readonly reason: string }
   | EventBase & { readonly type: 'cordon', readonly cordoned: boolean }
 

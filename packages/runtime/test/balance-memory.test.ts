@@ -7,7 +7,7 @@ import type { Discovery } from '@parley/discovery'
 import { assertInvariants, buildCluster, inBand, loads, migrations, recordDemand, silent, waitUntil } from './support.js'
 import type { HostSpec } from './support.js'
 
-test('3 memory hosts: skewed load becomes balanced through coordinated interactions', async () => {
+test('3 memory hosts: skewed load becomes balanced through coordinated interactions', async (t) => {
   const network = new MemoryNetwork()
   const discoveries: Discovery[] = []
   for (let i = 0; i < 3; i++) discoveries.push(await createMemoryDiscovery({ network, peerId: `peer-${i}`, announcementTtlMs: 5000, announceIntervalMs: 1000 }, { logger: silent }))
@@ -20,7 +20,7 @@ test('3 memory hosts: skewed load becomes balanced through coordinated interacti
     const ok = await waitUntil(async () => inBand(await loads(c)), 20_000)
     const elapsed = Date.now() - t0
     const final = await loads(c)
-    console.log(`# 3 memory hosts: balanced=${ok} in ${elapsed} ms, ${migrations(c).length} migrations, loads ${final.map(l => l.toFixed(3)).join(' ')}`)
+    t.diagnostic(`3 memory hosts: balanced=${ok} in ${elapsed} ms, ${migrations(c).length} migrations, loads ${final.map(l => l.toFixed(3)).join(' ')}`)
     assert.ok(ok, `not balanced: ${final.join(', ')}`)
   } finally {
     await Promise.all(c.hosts.map(async h => { await h.agent.stop() }))

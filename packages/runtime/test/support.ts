@@ -78,7 +78,15 @@ export async function buildCluster (specs: HostSpec[], discoveries: Discovery[],
     const lists = hosts.map(h => h.hv.list().catch(() => []))
     return Promise.all(lists).then(ls => ls.flat().filter(d => d.migrating !== 'in').map(d => d.name))
   }
-  for (const h of hosts) h.agent.on(e => { events.push(e); snapshots.push(snapshot()) })
+  const trace = process.env.PARLEY_TEST_TRACE === '1'
+  const t0 = Date.now()
+  for (const h of hosts) {
+    h.agent.on(e => {
+      events.push(e)
+      snapshots.push(snapshot())
+      if (trace) console.log(Date.now() - t0, h.name, JSON.stringify({ ...e, at: undefined, host: undefined }))
+    })
+  }
   return { hosts, events, fabric, clock, snapshots, vmNames }
 }
 
