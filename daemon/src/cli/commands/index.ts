@@ -13,6 +13,7 @@ import { drain } from './drain.js'
 import { uncordon } from './uncordon.js'
 import { pskNew } from './psk.js'
 import { imDraw } from './im-draw.js'
+import { sim } from './sim.js'
 
 export const commands: readonly CommandModule[] = [
   imCheck,
@@ -27,4 +28,5 @@ export const commands: readonly CommandModule[] = [
   drain,
   uncordon,
   pskNew,
+  sim,
 ]
