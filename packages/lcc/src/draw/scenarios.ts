@@ -8,7 +8,7 @@ import type { PeerGroup } from '../verify/peers.js'
 import { defaultGroups, expandGroups } from '../verify/peers.js'
 import type { Program } from '../verify/program.js'
 import { compile } from '../verify/program.js'
-import { canonicalKey, isDone } from '../verify/state.js'
+import { Encoder, isDone } from '../verify/state.js'
 import type { World } from '../verify/state.js'
 import type { PeerSpec, Transition } from '../verify/successors.js'
 import { expand, initialWorld } from '../verify/successors.js'
@@ -40,7 +40,8 @@ export function scenarios (model: ModelNode, options: ScenarioOptions = {}): Sce
   const budget = options.budget ?? 200_000
   interface Node { world: World, history: string[], parent: number, via: Transition | null }
   const nodes: Node[] = [{ world: initialWorld(prog, peers), history: [], parent: -1, via: null }]
-  const seen = new Set<string>([canonicalKey(nodes[0]!.world, null) + '#'])
+  const encoder = new Encoder(null)
+  const seen = new Set<string>([encoder.key(nodes[0]!.world) + '#'])
   const found = new Map<string, Transition[]>()
   // Without any run back to rest (a broken IM), the shortest run with the most messages is drawn.
   let best = 0
@@ -60,7 +61,7 @@ export function scenarios (model: ModelNode, options: ScenarioOptions = {}): Sce
       if ([...found.keys()].some(f => joined.length > f.length && joined.startsWith(f + '|'))) continue
       const restful = isHome(prog, peers, t.world) || t.world.peers.every(isDone)
       if (restful && history.length === 0) continue
-      const key = canonicalKey(t.world, null) + '#' + history.join('|')
+      const key = encoder.key(t.world) + '#' + joined
       if (seen.has(key)) continue
       seen.add(key)
       nodes.push({ world: t.world, history, parent: i, via: t })

@@ -94,7 +94,7 @@ export function analyse (ctx: TraceContext, x: Exploration): Finding[] {
   }
   if (x.stoppedBy !== null && x.unexpanded.length > 0) {
     const { moves } = replay(ctx, x, x.unexpanded[0]!)
-    const what = x.stoppedBy === 'depth' ? `depth bound ${x.depth[x.unexpanded[0]!]}` : `state limit ${x.keys.length}`
+    const what = x.stoppedBy === 'depth' ? `depth bound ${x.depth[x.unexpanded[0]!]}` : x.stoppedBy === 'time' ? 'time limit' : `state limit ${x.keys.length}`
     out.push(finding('bound', 'LCC078', `search stopped at the ${what}: ${x.unexpanded.length} state(s) not expanded`, traceOf(ctx, moves), null))
   } else {
     out.push(...unreachable(ctx, x))

@@ -4,7 +4,7 @@
 import type { Assumptions } from './constraints.js'
 import type { Program } from './program.js'
 import type { World } from './state.js'
-import { canonicalKey, encodeRes, isDone } from './state.js'
+import { Encoder, encodeRes, isDone } from './state.js'
 import type { PeerSpec, Stuck, Transition } from './successors.js'
 import { expand, initialWorld } from './successors.js'
 
@@ -12,6 +12,8 @@ export interface ExploreOptions {
   readonly assume: Assumptions
   readonly maxDepth: number
   readonly maxStates: number
+  /** Stop after this long (ms of wall time). */
+  readonly maxMs: number
   /** Symmetry classes per peer, or null for no reduction. */
   readonly classes: readonly number[] | null
 }
@@ -24,6 +26,8 @@ export type Event =
   | { readonly k: 'undefinedRole', readonly state: number, readonly step: number, readonly role: string }
 
 export interface Exploration {
+  /** Made the keys; trace replay must use the same one. */
+  readonly encoder: Encoder
   readonly keys: string[]
   readonly parent: number[]
   readonly depth: number[]
@@ -38,7 +42,7 @@ export interface Exploration {
   transitions: number
   /** Largest heap seen during the search, in bytes. */
   peakHeap: number
-  stoppedBy: 'depth' | 'states' | null
+  stoppedBy: 'depth' | 'states' | 'time' | null
 }
 
 export function isHome (prog: Program, peers: readonly PeerSpec[], w: World): boolean {
@@ -76,13 +80,13 @@ function noteTransition (x: Exploration, t: Transition, state: number, seenLost:
 
 export function explore (prog: Program, peers: readonly PeerSpec[], opts: ExploreOptions): Exploration {
   const x: Exploration = {
-    keys: [], parent: [], depth: [], edgeStart: [], edges: [], home: new Set(), unexpanded: [], events: [],
+    encoder: new Encoder(opts.classes), keys: [], parent: [], depth: [], edgeStart: [], edges: [], home: new Set(), unexpanded: [], events: [],
     committedBranches: new Set(), enteredRoles: new Set(peers.map(p => p.role)), transitions: 0, peakHeap: 0, stoppedBy: null,
   }
   const index = new Map<string, number>()
   const seenOnce = new Set<string>()
   const add = (w: World, parent: number): number => {
-    const key = canonicalKey(w, opts.classes)
+    const { key, world } = x.encoder.canonical(w)
     const known = index.get(key)
     if (known !== undefined) return known
     const id = x.keys.length
@@ -90,19 +94,21 @@ export function explore (prog: Program, peers: readonly PeerSpec[], opts: Explor
     x.keys.push(key)
     x.parent.push(parent)
     x.depth.push(parent < 0 ? 0 : x.depth[parent]! + 1)
-    queue.push(w)
+    queue.push(world)
     return id
   }
   const queue: World[] = []
   add(initialWorld(prog, peers), -1)
   let head = 0
+  const deadline = performance.now() + opts.maxMs
+  let late = false
   for (let id = 0; id < x.keys.length; id++) {
     const w = queue[id - head]!
     x.edgeStart.push(x.edges.length)
     if (isHome(prog, peers, w)) x.home.add(id)
-    if (x.depth[id]! >= opts.maxDepth || x.keys.length >= opts.maxStates) {
+    if (x.depth[id]! >= opts.maxDepth || x.keys.length >= opts.maxStates || late) {
       x.unexpanded.push(id)
-      x.stoppedBy ??= x.depth[id]! >= opts.maxDepth ? 'depth' : 'states'
+      x.stoppedBy ??= late ? 'time' : x.depth[id]! >= opts.maxDepth ? 'depth' : 'states'
     } else {
       const { transitions, stuck } = expand(prog, opts.assume, w)
       for (const s of stuck) {
@@ -124,6 +130,7 @@ export function explore (prog: Program, peers: readonly PeerSpec[], opts: Explor
       queue.splice(0, id - head)
       head = id
       x.peakHeap = Math.max(x.peakHeap, process.memoryUsage().heapUsed)
+      late ||= performance.now() > deadline
     }
   }
   x.edgeStart.push(x.edges.length)

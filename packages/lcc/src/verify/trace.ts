@@ -7,8 +7,8 @@ import type { Assumptions } from './constraints.js'
 import type { Exploration } from './explore.js'
 import type { TraceStep } from './findings.js'
 import type { Program } from './program.js'
-import type { World } from './state.js'
-import { canonicalKey } from './state.js'
+import type { Peer, World } from './state.js'
+import { renamePeer, renameValue } from './state.js'
 import type { PeerSpec, Transition } from './successors.js'
 import { expand, initialWorld } from './successors.js'
 import { showValue } from './values.js'
@@ -17,7 +17,6 @@ export interface TraceContext {
   readonly prog: Program
   readonly peers: readonly PeerSpec[]
   readonly assume: Assumptions
-  readonly classes: readonly number[] | null
 }
 
 export function lineOf (prog: Program, step: number): number {
@@ -50,21 +49,44 @@ export function traceStep (ctx: TraceContext, n: number, t: Transition): TraceSt
   return { n, peer: ctx.peers[t.peer]!.name, role: t.role, action: describe(ctx, t), line: lineOf(ctx.prog, t.fire.step) }
 }
 
-/** Replays the path to `state`: the concrete moves and the concrete world reached. */
+/** The transition with every peer id renamed by `r` (canonical numbering to trace numbering). */
+function remap (t: Transition, r: readonly number[]): Transition {
+  const e = t.fire.effect
+  const effect = e?.k === 'send' ? { ...e, to: e.to === null ? null : r[e.to]!, msg: renameValue(e.msg, r) } : e
+  const received = t.received === null ? null : { ...t.received, from: r[t.received.from]!, term: renameValue(t.received.term, r) }
+  return { ...t, peer: r[t.peer]!, fire: { ...t.fire, effect }, received }
+}
+
+/**
+ * Replays the path to `state`: the moves, and the world reached, numbered as the initial world.
+ * Each step re-expands the parent's canonical world (exactly as the search did) and then renames
+ * peers back through the permutations that canonicalisation applied along the way.
+ */
 export function replay (ctx: TraceContext, x: Exploration, state: number): { moves: Transition[], world: World } {
   const path: number[] = []
   for (let s = state; s > 0; s = x.parent[s]!) path.push(s)
   path.reverse()
-  let world = initialWorld(ctx.prog, ctx.peers)
+  const init = x.encoder.canonical(initialWorld(ctx.prog, ctx.peers))
+  let toTrace: readonly number[] = init.order
+  let current = x.keys[0]!
   const moves: Transition[] = []
   for (const next of path) {
     const want = x.keys[next]!
-    const t = expand(ctx.prog, ctx.assume, world).transitions.find(c => canonicalKey(c.world, ctx.classes) === want)
-    if (t === undefined) throw new Error(`verify: cannot replay the path to state ${state}`)
-    moves.push(t)
-    world = t.world
+    let found: { t: Transition, order: readonly number[] } | null = null
+    for (const t of expand(ctx.prog, ctx.assume, x.encoder.worldOf(current)).transitions) {
+      const c = x.encoder.canonical(t.world)
+      if (c.key === want) { found = { t, order: c.order }; break }
+    }
+    if (found === null) throw new Error(`verify: cannot replay the path to state ${state}`)
+    moves.push(remap(found.t, toTrace))
+    const before = toTrace
+    toTrace = found.order.map(old => before[old]!)
+    current = want
   }
-  return { moves, world }
+  const canonicalPeers = x.encoder.worldOf(current).peers
+  const peers = new Array<Peer>(canonicalPeers.length)
+  canonicalPeers.forEach((p, pos) => { peers[toTrace[pos]!] = renamePeer(p, toTrace) })
+  return { moves, world: { peers } }
 }
 
 export function traceOf (ctx: TraceContext, moves: readonly Transition[]): TraceStep[] {

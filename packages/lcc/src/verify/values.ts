@@ -120,10 +120,6 @@ export function encodeValue (v: Value, peerName: (i: number) => string): string 
   }
 }
 
-export function encodeEnv (env: Env, peerName: (i: number) => string): string {
-  return Object.keys(env).sort().map(k => k + '=' + encodeValue(env[k]!, peerName)).join(',')
-}
-
 /** Readable text for traces: `top` prints as `_`, peers by name. */
 export function showValue (v: Value, peerName: (i: number) => string): string {
   switch (v.k) {

@@ -19,6 +19,8 @@ export interface VerifyOptions {
   readonly maxStates?: number
   /** Fixed constraint answers, by `name` or `name/arity`. */
   readonly assume?: Readonly<Record<string, boolean>>
+  /** Stop the search after this many milliseconds. Default: no limit. */
+  readonly maxMs?: number
   /** Peers of one initial role are interchangeable. Default true. */
   readonly symmetry?: boolean
 }
@@ -56,10 +58,10 @@ export function verify (model: ModelNode, options: VerifyOptions = {}): VerifyRe
   const symmetry = options.symmetry ?? true
   const assume: Assumptions = new Map(Object.entries(options.assume ?? {}))
   const x = explore(prog, peers, {
-    assume, maxDepth: depth, maxStates: options.maxStates ?? DEFAULT_MAX_STATES, classes: symmetry ? classes : null,
+    assume, maxDepth: depth, maxStates: options.maxStates ?? DEFAULT_MAX_STATES, maxMs: options.maxMs ?? Infinity, classes: symmetry ? classes : null,
   })
   const heapMiB = Math.max(x.peakHeap, process.memoryUsage().heapUsed) / (1 << 20)
-  const findings = analyse({ prog, peers, assume, classes: symmetry ? classes : null }, x)
+  const findings = analyse({ prog, peers, assume }, x)
   return {
     peers,
     stats: {
