@@ -1,4 +1,4 @@
-import { createLibp2pDiscovery, generateSwarmKey, type Libp2pDiscovery, type Libp2pDiscoveryInit } from '../src/index.js'
+import { createLibp2pDiscovery, generateSwarmKey, routingTableSize, type Libp2pDiscovery, type Libp2pDiscoveryInit } from '../src/index.js'
 import type { DiscoveryComponents, DiscoveryInit } from '../src/index.js'
 import { silent, waitFor } from './helpers.js'
 
@@ -17,7 +17,7 @@ export async function startCluster (specs: ClusterPeer[], psk = generateSwarmKey
     }, { logger: silent, ...s.components }))
   }
   if (peers.length > 1) {
-    await waitFor(() => peers.every(p => (p.libp2p.services.dht as any).routingTable.size > 0), readyMs, 100)
+    await waitFor(() => peers.every(p => routingTableSize(p.libp2p.services.dht) > 0), readyMs, 100)
   }
   return peers
 }

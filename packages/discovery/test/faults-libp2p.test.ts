@@ -11,7 +11,7 @@ import { tcp } from '@libp2p/tcp'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { createLibp2pDiscovery, generateSwarmKey, type Libp2pDiscovery } from '../src/index.js'
+import { createLibp2pDiscovery, generateSwarmKey, routingTableSize, type Libp2pDiscovery } from '../src/index.js'
 import { startCluster, stopAll } from './cluster.js'
 import { captureLogger, rejectsWithCode, silent, waitFor } from './helpers.js'
 
@@ -156,8 +156,8 @@ describe('libp2p faults: a DHT from one bootstrap address', () => {
   after(async () => { await stopAll(peers) })
 
   it('lets every node learn peers beyond the bootstrap node', async () => {
-    const ok = await waitFor(() => peers.every(p => (p.libp2p.services.dht as any).routingTable.size >= 2), 20_000, 200)
-    assert.ok(ok, `routing tables: ${peers.map(p => (p.libp2p.services.dht as any).routingTable.size).join(',')}`)
+    const ok = await waitFor(() => peers.every(p => routingTableSize(p.libp2p.services.dht) >= 2), 20_000, 200)
+    assert.ok(ok, `routing tables: ${peers.map(p => routingTableSize(p.libp2p.services.dht)).join(',')}`)
   })
 
   it('lets every node find a provider advertised by another', async () => {

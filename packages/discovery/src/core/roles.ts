@@ -14,6 +14,7 @@ import type { RoutingTransport } from './transport.js'
 
 const FOLLOWERS_TO_MEET = 6
 const REANNOUNCE_DEBOUNCE_MS = 100
+const REANNOUNCE_MIN_GAP_MS = 1000
 
 interface Own { imHash: string, role: string, args: Json, provided: boolean }
 
@@ -22,6 +23,7 @@ export class Roles {
   private readonly table: AnnouncementTable
   private readonly topics = new Set<string>()
   private readonly pendingReannounce = new Set<string>()
+  private readonly lastReannounce = new Map<string, number>()
   private seq: number
   private timer: unknown
   private stopped = false
@@ -97,19 +99,22 @@ export class Roles {
 
   /**
    * A peer started following `topic`. Announcements are only re-sent every announceIntervalMs, so
-   * re-announce our roles of that IM now (debounced: a burst of new followers costs one round).
+   * re-announce our roles of that IM soon. Debounced and throttled per topic: a burst of new
+   * followers (a cluster starting, a mesh reshuffle) costs one round per REANNOUNCE_MIN_GAP_MS.
    */
   onFollower (topic: string, peerId: string): void {
     if (peerId === this.net.selfId || this.stopped || !this.topics.has(topic)) return
     if (this.pendingReannounce.has(topic)) return
-    const mine = [...this.own.values()].filter(e => imTopic(e.imHash) === topic)
-    if (mine.length === 0) return
+    if (![...this.own.values()].some(e => imTopic(e.imHash) === topic)) return
     this.pendingReannounce.add(topic)
+    const now = this.env.clock.now()
+    const at = Math.max(now + REANNOUNCE_DEBOUNCE_MS, (this.lastReannounce.get(topic) ?? -Infinity) + REANNOUNCE_MIN_GAP_MS)
     this.env.timers.setTimeout(() => {
       this.pendingReannounce.delete(topic)
       if (this.stopped) return
+      this.lastReannounce.set(topic, this.env.clock.now())
       for (const e of this.own.values()) if (imTopic(e.imHash) === topic) void this.announce(e, 'announce')
-    }, REANNOUNCE_DEBOUNCE_MS)
+    }, at - now)
   }
 
   async advertise (imHash: string, role: string, args: Json, options: AdvertiseOptions = {}): Promise<void> {

@@ -2,6 +2,7 @@
  * The Discovery contract over a real libp2p node.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import type { CID } from 'multiformats/cid'
 import { Artefacts } from '../core/artefacts.js'
@@ -15,12 +16,18 @@ import { decodeResponse, encodeRequest } from '../core/wire.js'
 import { StoppedError } from '../errors.js'
 import type { Discovery, DiscoveryComponents, DiscoveryInit, Json, RequestOptions } from '../types.js'
 import { ARTEFACT_PROTOCOL, fetchArtefactFrom, serveArtefact } from './artefact-protocol.js'
-import { buildNode, type NodeOptions, type ParleyServices } from './node.js'
+import { buildNode, routingTableSize, type NodeOptions, type ParleyServices } from './node.js'
 import { exchange, MAX_STREAMS_PER_CONNECTION, serveStream } from './requests.js'
 
 export interface Libp2pDiscoveryInit extends DiscoveryInit, NodeOptions {
   /** bound on stop(); upstream stop can hang (js-libp2p#2625). Default 10 s */
   stopTimeoutMs?: number
+  /**
+   * How often a node with no DHT peers re-dials its bootstrap list (default 5 s; 0 disables).
+   * @libp2p/bootstrap dials once at start: a node whose first dial failed (bootstrap host down,
+   * CPU-starved handshake) would otherwise stay alone for good.
+   */
+  rebootstrapIntervalMs?: number
 }
 
 /** Counters for benchmarks and the metrics endpoint. */
@@ -112,6 +119,22 @@ export async function createLibp2pDiscovery (init: Libp2pDiscoveryInit, componen
 
   const check = (): void => { if (stopped) throw new StoppedError() }
 
+  let rebootTimer: unknown
+  const rebootEvery = init.rebootstrapIntervalMs ?? 5000
+  const rebootstrap = async (): Promise<void> => {
+    if (stopped) return
+    if (routingTableSize(dht) === 0 && init.bootstrap.length > 0) {
+      log.info({ bootstrap: init.bootstrap }, 'no DHT peers: dialling the bootstrap list again')
+      await Promise.all(init.bootstrap.map(async a => {
+        await node.dial(multiaddr(a), { signal: AbortSignal.timeout(5000) }).catch((err: Error) => {
+          log.debug({ addr: a, err: err.message }, 'bootstrap dial failed')
+        })
+      }))
+    }
+    if (!stopped) rebootTimer = env.timers.setTimeout(() => { void rebootstrap() }, rebootEvery)
+  }
+  if (rebootEvery > 0) rebootTimer = env.timers.setTimeout(() => { void rebootstrap() }, rebootEvery)
+
   return {
     libp2p: node,
     peerId: selfId,
@@ -155,6 +178,7 @@ export async function createLibp2pDiscovery (init: Libp2pDiscoveryInit, componen
       if (stopped) return
       stopped = true
       roles.stop()
+      if (rebootTimer !== undefined) env.timers.clearTimeout(rebootTimer)
       await boundedStop(node, init.stopTimeoutMs ?? 10_000, log)
     }
   }
