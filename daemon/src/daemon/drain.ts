@@ -19,7 +19,7 @@ export interface DrainDeps {
   log: Logger
   /** Names of the IMs this host subscribes to. */
   subscriptions: () => string[]
-  /** Persists the cordon flag so a restart keeps the host cordoned. */
+  /** Cordons (or uncordons) the agent and persists the flag so a restart keeps it. */
   setCordoned: (cordoned: boolean) => void
 }
 
@@ -83,7 +83,6 @@ export class DrainController {
     if (blocked.length > 0 && params.force !== true && this.run === null) {
       return { dryRun: false, started: false, finished: true, empty: vms.length === 0, total: vms.length, results: plan }
     }
-    agent.cordon()
     this.deps.setCordoned(true)
     let run = this.run
     if (run === null) {
