@@ -80,6 +80,8 @@ export class LibvirtConnection implements Connection {
       for (const l of [...this.#lifecycle]) l(e)
     }))
     const subscription = this.#subscription
+    // A failed registration is not cached: the next onLifecycle tries again.
+    subscription.catch(() => { if (this.#subscription === subscription) this.#subscription = null })
     const ready = subscription.then(() => undefined)
     ready.catch(() => {}) // the caller may ignore `ready`; the failure is still visible through it
     const unsubscribe = (): void => {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { open, isAvailable, unavailableReason } from '../src/index.js'
+import { open, isAvailable, unavailableReason, LibvirtError } from '../src/index.js'
 import type { CloseReason } from '../src/index.js'
 import { guestXml, labHosts, labScript, labUri, uniqueName, waitFor } from './lab.js'
 
@@ -97,6 +97,22 @@ test('an isolated lab runs a guest and `down` leaves no process, cgroup or state
     const qemu = inCgroups.filter(p => readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('qemu'))
     assert.equal(qemu.length, 1, `expected the guest's qemu in ${cg}, found ${inCgroups.join(',')}`)
     assert.ok(daemons.every(alive))
+
+    // A frozen peer (no EOF, just silence) is found by keep-alive: 5 s x 3 unanswered probes.
+    const frozen = await open(labUri(2, env))
+    const frozenReasons: CloseReason[] = []
+    frozen.onClosed(r => frozenReasons.push(r))
+    const host2 = Number(readFileSync(join(dir, 'hosts', '2', 'libvirtd.pid'), 'utf8'))
+    process.kill(host2, 'SIGSTOP')
+    try {
+      await waitFor('the keep-alive timeout', async () => frozenReasons.length > 0, 40_000, 200)
+    } finally {
+      process.kill(host2, 'SIGCONT')
+    }
+    assert.deepEqual(frozenReasons, ['keepalive'])
+    assert.equal(frozen.closed, true)
+    await assert.rejects(frozen.getHostname(), (e: unknown) => e instanceof LibvirtError && e.code > 0)
+    await frozen.close()
 
     const down = lab(env, 'down')
     assert.equal(down.status, 0, down.stderr)
