@@ -1,0 +1,43 @@
+// Scale of the simulator with the real runtime: wall time, heap, and messages per host for
+// 1,000 hosts x 10,000 VMs (goal < 60 s), and, with PARLEY_BENCH_LARGE=1, 10,000 hosts x 100,000
+// VMs (goal < 10 min). Seed: PARLEY_SEED (default 2012). Rounds: PARLEY_BENCH_ROUNDS (default 30).
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generateScenario, runSimulation } from '../src/index.js'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..')
+const policyFile = join(root, 'ims', 'balance.lcc')
+const policy = { file: 'ims/balance.lcc', name: 'balance', text: readFileSync(policyFile, 'utf8') }
+const seed = Number(process.env.PARLEY_SEED ?? 2012)
+const rounds = Number(process.env.PARLEY_BENCH_ROUNDS ?? 30)
+const large = process.env.PARLEY_BENCH_LARGE === '1'
+
+interface Case { hosts: number, vms: number, goalS: number }
+const cases: Case[] = [{ hosts: 100, vms: 1000, goalS: 10 }, { hosts: 1000, vms: 10_000, goalS: 60 }]
+if (large) cases.push({ hosts: 10_000, vms: 100_000, goalS: 600 })
+
+console.log(`seed ${seed}, ${rounds} rounds of 1 s virtual time, policy ims/balance.lcc through @parley/runtime createHostAgent`)
+if (!large) console.log('10,000 hosts x 100,000 VMs skipped: set PARLEY_BENCH_LARGE=1 to run it (goal < 10 min)')
+for (const c of cases) {
+  const gc = (globalThis as { gc?: () => void }).gc
+  gc?.()
+  const heap0 = process.memoryUsage().heapUsed
+  let peakHeap = heap0; let peakRss = process.memoryUsage().rss
+  const t0 = performance.now()
+  const scenario = generateScenario({ hosts: c.hosts, vms: c.vms, seed })
+  const r = await runSimulation({ scenario, policy, rounds }, {
+    onProgress: p => {
+      const m = process.memoryUsage()
+      peakHeap = Math.max(peakHeap, m.heapUsed); peakRss = Math.max(peakRss, m.rss)
+      if (c.hosts >= 1000 && (p.round % 5 === 0 || p.round === p.rounds)) console.log(`  round ${p.round}/${p.rounds}: ${(p.wallMs / 1000).toFixed(1)} s, ${p.migrations} migrations, ${p.outOfBand} out of band`)
+    }
+  })
+  const wallS = (performance.now() - t0) / 1000
+  const e = r.efficacy
+  console.log(`${c.hosts} hosts x ${c.vms} VMs: wall ${wallS.toFixed(1)} s (goal < ${c.goalS} s: ${wallS < c.goalS ? 'met' : 'MISSED'}), ` +
+    `${(wallS * 1000 / rounds).toFixed(0)} ms per round; heap peak ${((peakHeap - heap0) / 1048576).toFixed(0)} MiB over start ` +
+    `(${(((peakHeap - heap0) / c.hosts) / 1024).toFixed(0)} KiB per host), rss peak ${(peakRss / 1048576).toFixed(0)} MiB`)
+  console.log(`  messages ${r.messages.total} (${r.messages.perHost} per host, ${(r.messages.perHost / rounds).toFixed(1)} per host per round; gossip ${r.messages.gossip}, requests ${r.messages.requests})`)
+  console.log(`  migrations ${e.migrations} (greedy ${r.baseline.greedy.migrations}), out of band ${e.outOfBandBefore} -> ${e.outOfBandAfter}, stddev ${e.stddevBefore} -> ${e.stddevAfter} % of mean`)
+}
