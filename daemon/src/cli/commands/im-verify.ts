@@ -45,6 +45,22 @@ export const imVerify: CommandModule = {
       .option('--max-states <N>', 'stop after this many states', String(DEFAULT_MAX_STATES))
       .option('--no-symmetry', 'explore peers of one role as distinct (no symmetry reduction)')
       .addHelpText('after', `
+What it explores:
+  Each peer runs the clause of its role. A constraint may hold or fail (both are explored) unless
+  --assume fixes it; comparisons over unknown values are open too. A choice commits to the first
+  branch whose first step fires. A send to a peer not known yet goes to a peer that plays the
+  role now, waits at a matching receive and has an empty inbox (the runtime's invitation and
+  lease); while there is none, the send waits. A constraint that fails after a peer committed to a
+  branch on a local constraint, before any message, leaves it stuck (LCC071, the papers' trap);
+  anywhere else a failing constraint is simply retried.
+Default peers:
+  r(role, initial): one peer per message-exchanging role reachable from it (balance: idle=2);
+  r(role, necessary, N): N peers. Without declarations the initial roles are those that no
+  other role changes into.
+Reports, each with a shortest trace: deadlock (LCC070), stuck (LCC071), orphan message (LCC072,
+LCC073), no way back to rest (LCC074), waiting for a role nobody plays (LCC075, warning),
+unreachable clauses and branches (LCC076-077, warnings), search bound reached (LCC078, warning).
+
 Exit status: 0 nothing found (warnings only), 1 errors found, 2 bad input (unparsable file, bad option).
 `)
       .action((file: string, opts: VerifyFlags, self: Command) => {
