@@ -3,11 +3,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ConfigError, loadConfig } from '../src/config/index.js'
+import { ConfigError, KEYS, loadConfig } from '../src/config/index.js'
 import type { LoadedConfig } from '../src/config/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-config-'))
@@ -165,4 +165,13 @@ test('parleyd --help lists every key with its environment variable', () => {
   for (const k of ['--hypervisor', '--migrate-uri', '--listen', '--bootstrap', '--psk', '--socket', '--data-dir', '--trust', '--allow-im', '--http', '--log-level', 'PARLEY_ALLOW_IM', 'SIGHUP']) {
     assert.ok(r.stdout.includes(k), `--help lacks ${k}`)
   }
+})
+
+test('deploy/parley.yaml loads and documents every key', () => {
+  const example = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'deploy', 'parley.yaml')
+  const { config } = load(['--config', example])
+  assert.equal(config.hypervisor, 'qemu:///system')
+  assert.deepEqual(config.allowIm, ['balance'])
+  const text = readFileSync(example, 'utf8')
+  for (const k of KEYS) assert.match(text, new RegExp(`^#? ?${k.name}:`, 'm'), `deploy/parley.yaml does not document ${k.name}`)
 })
