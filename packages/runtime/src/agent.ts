@@ -80,7 +80,7 @@ class Agent implements HostAgent, ParticipantHost {
     this.migrateUri = init.migrateUri ?? ''
     this.cluster = new ClusterLoad(c.discovery, this.log.child({ component: 'load-gossip' }))
     this.model = new LoadModel(c.hypervisor, c.clock, this.params, this.cluster, this.log.child({ component: 'load' }), this.isCordoned,
-      l => { void this.cluster.publish(this.model.cores(l) / l.capacity.cpus, l.capacity.cpus, l.domains.length) })
+      l => { void this.cluster.publish(this.model.cores(l) / l.capacity.cpus, l.capacity.cpus, l.domains.length, this.isCordoned) })
     const balance = balanceComponents({
       model: this.model,
       hypervisor: c.hypervisor,
@@ -174,7 +174,7 @@ class Agent implements HostAgent, ParticipantHost {
 
   argsFor (role: Term): Json {
     const c = this.model.current
-    return { role: termToJson(role), capacity: c.capacity, load: c.load, migrateUri: this.migrateUri, host: this.name }
+    return { role: termToJson(role), capacity: c.capacity, headroom: c.headroom, load: c.load, migrateUri: this.migrateUri, host: this.name }
   }
 
   accepted (slot: Slot, body: InviteBody, fromRole: Term): void {

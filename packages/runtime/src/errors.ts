@@ -108,6 +108,24 @@ export class BadTermError extends RuntimeError {
   }
 }
 
+/** migration/2 found no VM that fits the partner: the interaction cannot succeed. */
+export class NothingToMoveError extends RuntimeError {
+  readonly code = 'RT_NOTHING_TO_MOVE'
+  override name = 'NothingToMoveError'
+  constructor (need: number, capacity: number) {
+    super(`no VM fits: need ${need} cores shed, the partner takes ${capacity}`, 'the hosts try other partners; VM sizes coarser than the band can leave a host outside it')
+  }
+}
+
+/** A peer message that passed the schema but makes no sense (e.g. names a third host coordinator). */
+export class BadMessageError extends RuntimeError {
+  readonly code = 'RT_BAD_MESSAGE'
+  override name = 'BadMessageError'
+  constructor (where: string, detail: string) {
+    super(`bad message field ${where}: ${detail}`, 'the peer runs an incompatible or misbehaving Parley')
+  }
+}
+
 /** A constraint component threw: the call is answered with this code instead of a crash. */
 export class ConstraintFailedError extends RuntimeError {
   readonly code = 'RT_CONSTRAINT_FAILED'

@@ -7,7 +7,7 @@ import type { ConstraintCall, ConstraintFn, Span, Term } from '@parley/lcc'
 import type { Logger } from 'pino'
 import type { ConstraintContext } from './components/context.js'
 import {
-  AlreadyLeasedError, BadTermError, ConstraintFailedError, CordonedError, NoLeaseError, NotInRoleError, NotSubscribedError,
+  AlreadyLeasedError, BadMessageError, BadTermError, ConstraintFailedError, CordonedError, NoLeaseError, NotInRoleError, NotSubscribedError,
   RuntimeError, UnknownConstraintError, WrongParticipantError, messageOf
 } from './errors.js'
 import type { LeaseTable } from './lease.js'
@@ -74,7 +74,7 @@ export function inviteHandler (h: ParticipantHost) {
 function invite (h: ParticipantHost, body: InviteBody, rc: RequestContext): InviteAccepted {
   const slot = h.slot(body.im)
   if (slot === undefined) throw new NotSubscribedError(body.im)
-  if (body.coordinator !== rc.peerId && body.coordinator !== h.self) throw new BadTermError('$.coordinator', 'the coordinator must be the inviting host or this host')
+  if (body.coordinator !== rc.peerId && body.coordinator !== h.self) throw new BadMessageError('$.coordinator', 'the coordinator must be the inviting host or this host')
   if (h.cordoned) throw new CordonedError()
   if (slot.phase !== 'advertising' || slot.peer.roleName !== body.role) {
     throw new NotInRoleError(body.role, slot.phase === 'advertising' ? slot.peer.roleName : `${slot.peer.roleName} (${slot.phase})`)

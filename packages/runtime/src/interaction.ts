@@ -85,7 +85,8 @@ export class Interaction {
     })
     for (const p of start) {
       this.join(p.id, p.role, p.args, p.remote)
-      if (p.id !== deps.self) this.unresolved.add(p.id)
+      // a send to an unbound partner first binds a starting participant playing that role
+      this.unresolved.add(p.id)
     }
     if (start.length > 1) this.markStarted()
   }

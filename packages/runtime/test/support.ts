@@ -6,9 +6,10 @@ import { pino } from 'pino'
 import type { Logger } from 'pino'
 import { createMemoryFabric, createMemoryHypervisor, realClock } from '@parley/hypervisor'
 import type { Clock, MemoryFabric, MemoryHypervisor } from '@parley/hypervisor'
+import { MemoryNetwork, createMemoryDiscovery } from '@parley/discovery'
 import type { Discovery } from '@parley/discovery'
 import { createHostAgent } from '../src/index.js'
-import type { HostAgent, HostAgentEvent, PolicyParams } from '../src/index.js'
+import type { ElectionRule, HostAgent, HostAgentEvent, PolicyParams } from '../src/index.js'
 
 export const BALANCE = readFileSync(new URL('../../../../ims/balance.lcc', import.meta.url), 'utf8')
 
@@ -33,6 +34,7 @@ export interface HostSpec {
   /** CPU demand (cores) of each VM this host starts with. */
   vms: number[]
   cpus?: number
+  cordoned?: boolean
 }
 
 export interface TestHost {
@@ -52,7 +54,7 @@ export interface TestCluster {
   vmNames: string[]
 }
 
-export async function buildCluster (specs: HostSpec[], discoveries: Discovery[], policy: Partial<PolicyParams> = FAST, bandwidthMiBs = 65_536): Promise<TestCluster> {
+export async function buildCluster (specs: HostSpec[], discoveries: Discovery[], policy: Partial<PolicyParams> = FAST, bandwidthMiBs = 65_536, election?: ElectionRule): Promise<TestCluster> {
   const clock = realClock()
   const fabric = createMemoryFabric()
   const events: HostAgentEvent[] = []
@@ -70,7 +72,7 @@ export async function buildCluster (specs: HostSpec[], discoveries: Discovery[],
       vmNames.push(vm)
     }
     const discovery = discoveries[i] as Discovery
-    const agent = createHostAgent({ name, policy, subscriptions: [{ name: 'balance', text: BALANCE }] }, { hypervisor: hv, discovery, logger: silent, clock })
+    const agent = createHostAgent({ name, policy, cordoned: spec.cordoned === true, subscriptions: [{ name: 'balance', text: BALANCE, ...(election === undefined ? {} : { election }) }] }, { hypervisor: hv, discovery, logger: silent, clock })
     hosts.push({ name, hv, discovery, agent })
   }
   const snapshot = (): Promise<string[]> => {
@@ -113,9 +115,23 @@ function demandOf (vm: string, c: TestCluster): number {
   return demand.get(c)?.get(vm) ?? 0
 }
 
-export function inBand (ls: number[], lo = 0.8, hi = 1.2): boolean {
-  const mean = ls.reduce((a, b) => a + b, 0) / ls.length
-  return ls.every(l => l >= lo * mean - 1e-9 && l <= hi * mean + 1e-9)
+/** Every host (but the skipped ones) within [lo, hi] x the mean over those hosts. */
+export function inBand (ls: number[], lo = 0.8, hi = 1.2, skip: number[] = []): boolean {
+  const kept = ls.filter((_, i) => !skip.includes(i))
+  const mean = ls.reduce((a, b) => a + b, 0) / kept.length
+  return kept.every(l => l >= lo * mean - 1e-9 && l <= hi * mean + 1e-9)
+}
+
+export async function memoryDiscoveries (ids: string[]): Promise<Discovery[]> {
+  const network = new MemoryNetwork()
+  const out: Discovery[] = []
+  for (const peerId of ids) out.push(await createMemoryDiscovery({ network, peerId, announcementTtlMs: 5000, announceIntervalMs: 1000 }, { logger: silent }))
+  return out
+}
+
+export async function stopCluster (c: TestCluster): Promise<void> {
+  await Promise.all(c.hosts.map(async h => { await h.agent.stop() }))
+  await Promise.all(c.hosts.map(async h => { await h.discovery.stop() }))
 }
 
 export async function waitUntil (probe: () => Promise<boolean> | boolean, ms: number, every = 50): Promise<boolean> {

@@ -12,7 +12,7 @@ import type { Json } from '@parley/discovery'
 import { deref, num, termToString } from '@parley/lcc'
 import type { ConstraintCall, ConstraintFn, Term } from '@parley/lcc'
 import type { Clock } from '@parley/hypervisor'
-import { codeOf, messageOf } from '../errors.js'
+import { NothingToMoveError, codeOf, messageOf } from '../errors.js'
 import type { HostAgentEvent } from '../types.js'
 import { contextOf, participantArgs } from './context.js'
 import type { ConstraintContext } from './context.js'
@@ -80,6 +80,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
     const partner = participantArgs(ctx, to)
     const uri = partner.migrateUri
     const capacity = typeof partner.capacity === 'number' ? partner.capacity : 0
+    const headroom = typeof partner.headroom === 'number' ? partner.headroom : capacity
     if (typeof uri !== 'string' || uri === '') {
       log.warn({ interaction: ctx.interaction, to }, 'partner advertised no migrate URI')
       return false
@@ -90,10 +91,12 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       await model.refresh(true)
       const c = model.current
       const vms = model.movable().map(d => ({ name: d.name, cores: d.cpuCores ?? 0 }))
-      const pick = pickVms(vms, c.need, capacity, model.cordoned)
+      const pick = pickVms(vms, c.need, capacity, headroom, model.cordoned)
       if (pick.length === 0) {
-        log.info({ interaction: ctx.interaction, need: c.need, capacity, vms: vms.length }, 'no VM fits the partner')
-        return false
+        // definitive for this interaction (the partner's figures are fixed): fail it now rather
+        // than let the coordinator poll until it stalls
+        log.info({ interaction: ctx.interaction, need: c.need, capacity, headroom, vms: vms.length }, 'no VM fits the partner')
+        throw new NothingToMoveError(c.need, capacity)
       }
       const moved: MovedVm[] = []
       for (const name of pick) {

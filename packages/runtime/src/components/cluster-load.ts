@@ -1,7 +1,9 @@
 // The cluster mean without a central controller: every host gossips its own load as the args of a
 // runtime-internal announcement (role `parley.load`) on the topic of each IM it runs, and takes the
 // mean over the fresh reports it holds (discovery drops announcements older than its TTL) plus its
-// own. A host re-publishes when its load moved by more than `epsilon`; discovery also re-sends the
+// own. A cordoned host's load counts in the sum but the host not in the divisor: the mean is what
+// every uncordoned host must carry once the drained load is spread (hosts assumed alike in size).
+// A host re-publishes when its load moved by more than `epsilon`; discovery also re-sends the
 // last report every announceIntervalMs, so reports from live hosts never go stale.
 import type { Discovery, Json } from '@parley/discovery'
 import type { Logger } from 'pino'
@@ -13,10 +15,11 @@ export interface LoadReport {
   /** CPU cores used / host cores. */
   readonly load: number
   readonly cpus: number
+  readonly cordoned: boolean
 }
 
-export function loadReportArgs (load: number, cpus: number, domains: number): Json {
-  return { load: round(load), cpus, domains }
+export function loadReportArgs (load: number, cpus: number, domains: number, cordoned: boolean): Json {
+  return { load: round(load), cpus, domains, cordoned }
 }
 
 export function parseLoadReport (peer: string, args: Json): LoadReport | null {
@@ -24,7 +27,7 @@ export function parseLoadReport (peer: string, args: Json): LoadReport | null {
   const { load, cpus } = args
   if (typeof load !== 'number' || !Number.isFinite(load) || load < 0 || load > 1000) return null
   if (typeof cpus !== 'number' || !Number.isFinite(cpus) || cpus <= 0) return null
-  return { peer, load, cpus }
+  return { peer, load, cpus, cordoned: args.cordoned === true }
 }
 
 export function round (x: number): number {
@@ -32,7 +35,7 @@ export function round (x: number): number {
 }
 
 export class ClusterLoad {
-  private last: number | null = null
+  private last: { load: number, cordoned: boolean } | null = null
   private readonly imHashes = new Set<string>()
 
   constructor (private readonly discovery: Discovery, private readonly log: Logger, private readonly epsilon = 0.01) {}
@@ -41,10 +44,10 @@ export class ClusterLoad {
   removeIm (imHash: string): void { this.imHashes.delete(imHash) }
 
   /** Publishes this host's load when it changed enough (or was never published on an IM). */
-  async publish (load: number, cpus: number, domains: number): Promise<void> {
-    if (this.last !== null && Math.abs(load - this.last) < this.epsilon) return
-    this.last = load
-    const args = loadReportArgs(load, cpus, domains)
+  async publish (load: number, cpus: number, domains: number, cordoned: boolean): Promise<void> {
+    if (this.last !== null && Math.abs(load - this.last.load) < this.epsilon && this.last.cordoned === cordoned) return
+    this.last = { load, cordoned }
+    const args = loadReportArgs(load, cpus, domains, cordoned)
     await Promise.all([...this.imHashes].map(async im => {
       try {
         await this.discovery.advertise(im, LOAD_ROLE, args, { awaitDht: false })
@@ -70,11 +73,12 @@ export class ClusterLoad {
     return [...best.values()].map(b => b.r)
   }
 
-  /** Mean load over the fresh reports and this host's own. */
-  mean (own: number): { mean: number, reports: number } {
+  /** Mean load over the fresh reports and this host's own, per uncordoned host. */
+  mean (own: number, ownCordoned = false): { mean: number, reports: number } {
     const rs = this.reports()
     const sum = rs.reduce((s, r) => s + r.load, own)
-    return { mean: sum / (rs.length + 1), reports: rs.length }
+    const hosts = rs.filter(r => !r.cordoned).length + (ownCordoned ? 0 : 1)
+    return { mean: sum / Math.max(1, hosts), reports: rs.length }
   }
 
   async stop (): Promise<void> {

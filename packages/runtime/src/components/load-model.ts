@@ -17,10 +17,12 @@ export interface Classification {
   readonly need: number
   /** Cores this host can take before reaching the mean. */
   readonly capacity: number
+  /** Cores this host can take before crossing the overload threshold. */
+  readonly headroom: number
 }
 
 export interface MeanSource {
-  mean (own: number): { mean: number, reports: number }
+  mean (own: number, ownCordoned: boolean): { mean: number, reports: number }
 }
 
 /** Below this mean the cluster counts as idle: nobody is over or under. */
@@ -34,7 +36,7 @@ export class LoadModel {
   private latest: HostLoad | null = null
   private sampledAt = -Infinity
   private sampling: Promise<HostLoad> | null = null
-  private lastClass: Classification = { state: 'balanced', load: 0, mean: 0, need: 0, capacity: 0 }
+  private lastClass: Classification = { state: 'balanced', load: 0, mean: 0, need: 0, capacity: 0, headroom: 0 }
   private reports = 0
   private readonly cooldown = new Map<string, number>()
   /** One migration at a time per host. */
@@ -90,11 +92,12 @@ export class LoadModel {
     const cpus = l.capacity.cpus
     const cores = this.cores(l)
     const load = cores / cpus
-    const m = this.cluster.mean(load)
+    const m = this.cluster.mean(load, this.cordoned)
     this.reports = m.reports
     const mean = m.mean
     const need = this.cordoned ? cores : Math.max(0, cores - mean * cpus)
     const capacity = this.cordoned ? 0 : Math.max(0, mean * cpus - cores)
+    const headroom = this.cordoned ? 0 : Math.max(0, this.params.overloadRatio * mean * cpus - cores)
     let state: LoadState = 'balanced'
     if (this.cordoned) {
       state = l.domains.length > 0 ? 'over' : 'balanced'
@@ -107,7 +110,7 @@ export class LoadModel {
       const under = this.underD.update(ratio, l.atMs).active && ratio < this.params.underloadRatio
       state = over ? 'over' : under ? 'under' : 'balanced'
     }
-    this.lastClass = { state, load: round(load), mean: round(mean), need: round(need), capacity: round(capacity) }
+    this.lastClass = { state, load: round(load), mean: round(mean), need: round(need), capacity: round(capacity), headroom: round(headroom) }
     return this.lastClass
   }
 
@@ -146,11 +149,12 @@ export class LoadModel {
 }
 
 /**
- * The VMs to move: best fit of their loads into min(need, capacity), largest first. When none fits
- * and the host is not cordoned, the smallest VM that still narrows the gap (cores < 2 x need) and
- * keeps the partner at or below the mean. A cordoned host moves anything that fits the capacity.
+ * The VMs to move: best fit of their loads into min(need, capacity), largest first. When none fits,
+ * the smallest VM that still lowers the cluster's total deviation from the mean (cores <= need +
+ * capacity; a cordoned host skips this test) and keeps the partner below its overload threshold
+ * (cores <= headroom). A cordoned host first moves anything that fits the capacity, idle VMs too.
  */
-export function pickVms (vms: ReadonlyArray<{ name: string, cores: number }>, need: number, capacity: number, cordoned: boolean): string[] {
+export function pickVms (vms: ReadonlyArray<{ name: string, cores: number }>, need: number, capacity: number, headroom: number, cordoned: boolean): string[] {
   const EPS = 1e-9
   const limit = cordoned ? capacity : Math.min(need, capacity)
   const sorted = [...vms].sort((a, b) => b.cores - a.cores || a.name.localeCompare(b.name))
@@ -160,7 +164,7 @@ export function pickVms (vms: ReadonlyArray<{ name: string, cores: number }>, ne
     if (!cordoned && v.cores <= 0) continue
     if (v.cores <= left + EPS) { out.push(v.name); left -= v.cores }
   }
-  if (out.length > 0 || cordoned) return out
-  const fallback = [...sorted].reverse().find(v => v.cores > 0 && v.cores <= capacity + EPS && v.cores < 2 * need)
+  if (out.length > 0) return out
+  const fallback = [...sorted].reverse().find(v => (cordoned || (v.cores > 0 && v.cores <= need + capacity + EPS)) && v.cores <= headroom + EPS)
   return fallback === undefined ? [] : [fallback.name]
 }
