@@ -1,7 +1,7 @@
 // Runs everywhere libvirt is installed: libvirt's in-process test driver (test:///default).
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { isAvailable, unavailableReason, open, LibvirtError, ErrorCode } from '../src/index.js'
+import { isAvailable, unavailableReason, open, LibvirtError, ErrorCode, loadBinding, defaultAddonPath } from '../src/index.js'
 import type { Connection, LifecycleEvent } from '../src/index.js'
 import { uniqueName, waitFor } from './lab.js'
 
@@ -136,6 +136,19 @@ describe('connections', { skip }, () => {
     await assert.rejects(c.listAllDomains(), isLibvirt(ErrorCode.INVALID_CONN, 'virConnectListAllDomains'))
     await assert.rejects(d.getInfo(), isLibvirt(ErrorCode.INVALID_CONN, 'virDomainGetInfo'))
     await c.close()
+  })
+
+  test('the native layer refuses foreign handles instead of crashing', async () => {
+    const loaded = loadBinding(defaultAddonPath())
+    assert.ok(loaded.ok)
+    const native = loaded.binding
+    const h = await native.open('test:///default', true, () => {})
+    const [d] = await native.connListAllDomains(h)
+    assert.ok(d !== undefined)
+    assert.throws(() => native.connGetHostname(d.handle as never), TypeError)
+    assert.throws(() => native.domainGetInfo(h as never), TypeError)
+    assert.throws(() => native.domainGetInfo({} as never), TypeError)
+    await native.connClose(h)
   })
 
   test('a read-only connection refuses changes', async () => {

@@ -33,6 +33,8 @@ void FreeCloseCtx(void* opaque) {
   delete t;
 }
 
+const napi_type_tag kConnTag = {0x7061726c65792d63ULL, 0x6f6e6e656374696fULL};
+
 struct ConnBox {
   std::shared_ptr<ConnHandle> h;
 };
@@ -61,13 +63,15 @@ void CloseHandle(ConnHandle& h) {
 
 Napi::Value WrapConn(Napi::Env env, std::shared_ptr<ConnHandle> h) {
   auto* box = new ConnBox{std::move(h)};
-  return Napi::External<ConnBox>::New(env, box, [](Napi::Env, ConnBox* b) {
+  auto ext = Napi::External<ConnBox>::New(env, box, [](Napi::Env, ConnBox* b) {
     // Garbage-collected without close(): close it off the JS thread.
     PostCleanup([b] {
       CloseHandle(*b->h);
       delete b;
     });
   });
+  ext.TypeTag(&kConnTag);
+  return ext;
 }
 
 bool IsRemote(const std::string& uri) {
@@ -307,7 +311,9 @@ Napi::Value GetAllDomainStats(const Napi::CallbackInfo& info) {
 ConnHandle* ConnFrom(const Napi::Value& v) { return SharedConn(v).get(); }
 
 std::shared_ptr<ConnHandle> SharedConn(const Napi::Value& v) {
-  if (!v.IsExternal()) throw Napi::TypeError::New(v.Env(), "expected a connection handle");
+  if (!v.IsExternal() || !v.As<Napi::External<ConnBox>>().CheckTypeTag(&kConnTag)) {
+    throw Napi::TypeError::New(v.Env(), "expected a connection handle");
+  }
   return v.As<Napi::External<ConnBox>>().Data()->h;
 }
 

@@ -28,12 +28,16 @@ virDomainPtr DomainHandle::Acquire(const char* operation) {
 
 namespace {
 
+const napi_type_tag kDomainTag = {0x7061726c65792d64ULL, 0x6f6d61696e2d2d2dULL};
+
 struct DomainBox {
   std::shared_ptr<DomainHandle> h;
 };
 
 std::shared_ptr<DomainHandle> SharedDomain(const Napi::Value& v) {
-  if (!v.IsExternal()) throw Napi::TypeError::New(v.Env(), "expected a domain handle");
+  if (!v.IsExternal() || !v.As<Napi::External<DomainBox>>().CheckTypeTag(&kDomainTag)) {
+    throw Napi::TypeError::New(v.Env(), "expected a domain handle");
+  }
   return v.As<Napi::External<DomainBox>>().Data()->h;
 }
 
@@ -209,12 +213,14 @@ Napi::Object WrapDomain(Napi::Env env, const std::shared_ptr<ConnHandle>& conn, 
   auto h = std::make_shared<DomainHandle>(DomainHandle{conn, found.dom, found.name, found.uuid});
   auto* box = new DomainBox{h};
   Napi::Object o = Napi::Object::New(env);
-  o.Set("handle", Napi::External<DomainBox>::New(env, box, [](Napi::Env, DomainBox* b) {
-          PostCleanup([b] {
-            virDomainFree(b->h->dom);
-            delete b;
-          });
-        }));
+  auto ext = Napi::External<DomainBox>::New(env, box, [](Napi::Env, DomainBox* b) {
+    PostCleanup([b] {
+      virDomainFree(b->h->dom);
+      delete b;
+    });
+  });
+  ext.TypeTag(&kDomainTag);
+  o.Set("handle", ext);
   o.Set("name", found.name);
   o.Set("uuid", found.uuid);
   return o;

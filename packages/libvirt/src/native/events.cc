@@ -67,9 +67,15 @@ Napi::Value Subscribe(const Napi::CallbackInfo& info) {
       FreeSub(sub);  // libvirt does not call the free callback when registration fails
       throw f;
     }
+    bool closedMeanwhile;
     {
       std::lock_guard<std::mutex> lock(h->mu);
-      h->lifecycleIds.push_back(id);
+      closedMeanwhile = h->closed;
+      if (!closedMeanwhile) h->lifecycleIds.push_back(id);
+    }
+    if (closedMeanwhile) {  // close() ran during registration and could not see this id
+      virConnectDomainEventDeregisterAny(c.c, id);
+      ThrowOwn(VIR_ERR_INVALID_CONN, "connection to " + h->uri + " is closed", "virConnectDomainEventRegisterAny");
     }
     return [id](Napi::Env env) { return Napi::Number::New(env, id); };
   });

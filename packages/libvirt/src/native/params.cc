@@ -8,7 +8,9 @@ std::vector<ParamValue> CopyParams(virTypedParameterPtr params, int n) {
   out.reserve(n > 0 ? n : 0);
   for (int i = 0; i < n; i++) {
     const virTypedParameter& p = params[i];
-    ParamValue v{ParamValue::Num, p.field};
+    ParamValue v;
+    v.kind = ParamValue::Num;
+    v.name = p.field;
     switch (p.type) {
       case VIR_TYPED_PARAM_INT: v.num = p.value.i; break;
       case VIR_TYPED_PARAM_UINT: v.num = p.value.ui; break;
