@@ -15,7 +15,7 @@ function findTests (dir, out = []) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name)
     if (statSync(p).isDirectory()) findTests(p, out)
-    else if (name.endsWith('.test.js')) out.push(p)
+    else if (name.endsWith('.test.js') || name.endsWith('.test.mjs')) out.push(p)
   }
   return out
 }
@@ -36,7 +36,9 @@ const files = selected.length > 0
       const base = join(root, top)
       if (top === 'daemon') return findTests(join(base, 'dist', 'test'))
       return readdirSync(base).flatMap(p => findTests(join(base, p, 'dist', 'test')))
-    })
+    }).concat(existsSync(join(root, 'editors'))
+      ? readdirSync(join(root, 'editors')).flatMap(e => findTests(join(root, 'editors', e, 'test')))
+      : [])
 
 if (files.length === 0) {
   console.error('no compiled test files found under packages/*/dist/test or daemon/dist/test: run `pnpm build` first')
