@@ -27,6 +27,12 @@ export function libvirtVersion (): number | null {
   return b.ok ? b.binding.libvirtVersion : null
 }
 
+/** Native connection and domain handles not yet freed, for leak checks; null when unavailable. */
+export function liveHandles (): { connections: number, domains: number } | null {
+  const b = binding()
+  return b.ok ? b.binding.liveHandles() : null
+}
+
 /** Opens a libvirt connection (virConnectOpenAuth). Remote URIs get keep-alive (5 s x 3). */
 export async function open (uri: string, options: { readonly?: boolean } = {}): Promise<Connection> {
   const b = binding()

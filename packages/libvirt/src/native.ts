@@ -11,6 +11,8 @@ export interface NativeLifecycleEvent { domain: string, uuid: string, event: num
 
 export interface NativeBinding {
   libvirtVersion: number
+  /** Wrapped native handles not yet freed (freed after GC, on a cleanup thread). */
+  liveHandles(): { connections: number, domains: number }
   open(uri: string, readonly: boolean, onClosed: (reason: number) => void): Promise<ConnHandle>
   connClose(c: ConnHandle): Promise<void>
   connIsClosed(c: ConnHandle): boolean

@@ -31,6 +31,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitConnection(env, exports);
   InitDomain(env, exports);
   InitEvents(env, exports);
+  exports.Set("liveHandles", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("connections", Napi::Number::New(info.Env(), static_cast<double>(HandleCounts::connections.load())));
+    o.Set("domains", Napi::Number::New(info.Env(), static_cast<double>(HandleCounts::domains.load())));
+    return o;
+  }));
   unsigned long version = 0;
   virGetVersion(&version, nullptr, nullptr);
   exports.Set("libvirtVersion", Napi::Number::New(env, static_cast<double>(version)));

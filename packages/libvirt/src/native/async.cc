@@ -7,6 +7,10 @@
 #include <thread>
 
 namespace parley {
+
+std::atomic<long> HandleCounts::connections{0};
+std::atomic<long> HandleCounts::domains{0};
+
 namespace {
 
 struct Outcome {

@@ -7,6 +7,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,12 @@ using Finish = std::function<Napi::Value(Napi::Env)>;
 using Work = std::function<Finish()>;
 enum class Lane { Pool, OwnThread };
 Napi::Promise Run(Napi::Env env, const char* operation, Lane lane, Work work);
+
+// Live native handles (for leak tests): wrapped connections and domains not yet freed.
+struct HandleCounts {
+  static std::atomic<long> connections;
+  static std::atomic<long> domains;
+};
 
 // Frees libvirt objects off the JS thread (a last unref of a remote connection does network I/O).
 void PostCleanup(std::function<void()> task);

@@ -68,9 +68,11 @@ Napi::Value WrapConn(Napi::Env env, std::shared_ptr<ConnHandle> h) {
     PostCleanup([b] {
       CloseHandle(*b->h);
       delete b;
+      HandleCounts::connections--;
     });
   });
   ext.TypeTag(&kConnTag);
+  HandleCounts::connections++;
   return ext;
 }
 

@@ -217,9 +217,11 @@ Napi::Object WrapDomain(Napi::Env env, const std::shared_ptr<ConnHandle>& conn, 
     PostCleanup([b] {
       virDomainFree(b->h->dom);
       delete b;
+      HandleCounts::domains--;
     });
   });
   ext.TypeTag(&kDomainTag);
+  HandleCounts::domains++;
   o.Set("handle", ext);
   o.Set("name", found.name);
   o.Set("uuid", found.uuid);
