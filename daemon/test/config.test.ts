@@ -119,6 +119,15 @@ test('a bad value from a flag names the flag', () => {
   assert.match(a.hint, /sha256/)
 })
 
+test('policy keys reach the agent only when set; out-of-range ratios are refused', () => {
+  assert.deepEqual(load([]).config.policy, {})
+  assert.deepEqual(load(['--sample-interval', '250ms', '--sustain', '1s', '--cooldown', '2m', '--lease-ttl', '5s', '--overload-ratio', '1.5', '--underload-ratio', '0.5']).config.policy,
+    { sampleIntervalMs: 250, sustainMs: 1000, cooldownMs: 120_000, leaseTtlMs: 5000, overloadRatio: 1.5, underloadRatio: 0.5 })
+  assert.match(failure(['--overload-ratio', '0.9']).message, /^overload-ratio from flag --overload-ratio: "0\.9" is not a ratio above 1$/)
+  assert.match(failure([], { PARLEY_UNDERLOAD_RATIO: '1.1' }).message, /^underload-ratio from environment variable PARLEY_UNDERLOAD_RATIO: /)
+  assert.match(failure(['--sample-interval', '0s']).message, /^sample-interval from flag --sample-interval: must be above 0$/)
+})
+
 test('unknown keys and flags are refused with a suggestion', () => {
   const f = file('typo.yaml', 'hypervisor: memory://h\nlog-levle: debug\n')
   const e = failure(['--config', f])

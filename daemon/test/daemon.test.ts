@@ -69,12 +69,13 @@ test('parley metrics carry the snapshot, process metrics are present', () => {
 
 test('memory:// URIs: capacity and VMs, and errors naming the hypervisor key', () => {
   const origin = { kind: 'flag', flag: '--hypervisor' } as const
-  assert.deepEqual(parseMemoryUri('memory://h1?cpus=4&memory=8192&vms=web:2:2048,db:1:1024:off', origin), {
-    name: 'h1', cpus: 4, memoryMiB: 8192,
+  assert.deepEqual(parseMemoryUri('memory://h1?cpus=4&memory=8192&demand=0.25&vms=web:2:2048,db:1:1024:off', origin), {
+    name: 'h1', cpus: 4, memoryMiB: 8192, demand: 0.25,
     vms: [{ name: 'web', vcpus: 2, memoryMiB: 2048, running: true }, { name: 'db', vcpus: 1, memoryMiB: 1024, running: false }],
   })
   assert.throws(() => parseMemoryUri('memory://h1?cpus=zero', origin), (e: ConfigError) => e.message === 'hypervisor from flag --hypervisor: cpus=zero is not a whole number above 0')
   assert.throws(() => parseMemoryUri('memory://h1?vms=web:2', origin), /vms item "web:2" is not NAME:VCPUS:MiB\[:off\]/)
+  assert.throws(() => parseMemoryUri('memory://h1?demand=2', origin), /demand=2 is not a fraction between 0 and 1/)
   assert.throws(() => parseMemoryUri('memory://h1?disks=2', origin), /unknown memory:\/\/ parameter "disks"/)
 })
 

@@ -76,3 +76,11 @@ export function parseDuration (v: string): number | null {
 export const duration: Check = v => parseDuration(v) !== null
   ? null
   : { problem: `"${v}" is not a duration`, hint: 'e.g. 500ms, 30s, 2m or 1h' }
+
+export const overloadRatio: Check = v => /^\d+(\.\d+)?$/.test(v) && Number(v) > 1
+  ? null
+  : { problem: `"${v}" is not a ratio above 1`, hint: 'a host is overloaded above this multiple of the cluster mean load, e.g. 1.2' }
+
+export const underloadRatio: Check = v => /^0?\.\d+$/.test(v) && Number(v) > 0 && Number(v) < 1
+  ? null
+  : { problem: `"${v}" is not a ratio between 0 and 1`, hint: 'a host accepts load below this multiple of the cluster mean load, e.g. 0.8' }

@@ -17,6 +17,17 @@ export interface DaemonConfig {
   http: { host: string, port: number } | null
   logLevel: LogLevel
   shutdownTimeoutMs: number
+  /** Policy figures for the host agent; keys left unset take the runtime's defaults. */
+  policy: PolicyConfig
+}
+
+export interface PolicyConfig {
+  sampleIntervalMs?: number
+  sustainMs?: number
+  cooldownMs?: number
+  leaseTtlMs?: number
+  overloadRatio?: number
+  underloadRatio?: number
 }
 
 export interface LoadedConfig {

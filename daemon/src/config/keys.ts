@@ -34,6 +34,13 @@ export const KEYS: readonly KeySpec[] = [
   key('http', false, '127.0.0.1:9470', false, check.httpAddr, 'ADDR', 'HOST:PORT of the /metrics and /healthz endpoint, or off'),
   key('log-level', false, 'info', true, check.logLevel, 'LEVEL', `log level: ${check.LOG_LEVELS.join(', ')}`),
   key('shutdown-timeout', false, '30s', false, check.duration, 'DURATION', 'on SIGTERM, how long running interactions get to finish before they are aborted'),
+  // Policy figures handed to the host agent; unset, the runtime's defaults apply (shown in the help).
+  key('sample-interval', false, null, false, check.duration, 'DURATION', 'how often the host samples its load and re-runs its local role (runtime default 1s)'),
+  key('sustain', false, null, false, check.duration, 'DURATION', 'how long a load threshold must hold before the host changes role (runtime default 2s)'),
+  key('cooldown', false, null, false, check.duration, 'DURATION', 'a VM moved is not moved again within this time (runtime default 60s)'),
+  key('lease-ttl', false, null, false, check.duration, 'DURATION', 'lifetime of the lease a host takes in a negotiation (runtime default 10s)'),
+  key('overload-ratio', false, null, false, check.overloadRatio, 'RATIO', 'overloaded above this multiple of the cluster mean load (runtime default 1.2)'),
+  key('underload-ratio', false, null, false, check.underloadRatio, 'RATIO', 'accepts load below this multiple of the cluster mean load (runtime default 0.8)'),
 ]
 
 export const KEY_BY_NAME: ReadonlyMap<string, KeySpec> = new Map(KEYS.map(k => [k.name, k]))

@@ -5,6 +5,7 @@ import type { Clock, Hypervisor } from '@parley/hypervisor'
 import { createHostAgent, RuntimeError } from '@parley/runtime'
 import type { HostAgent, HostAgentStatus } from '@parley/runtime'
 import type { Logger } from 'pino'
+import type { PolicyConfig } from '../config/index.js'
 import { ControlError } from '../control/index.js'
 
 export interface AgentSlot { name: string, imHash: string, role: string, phase: string, interaction: string | null }
@@ -35,7 +36,7 @@ export interface DaemonAgent {
   on: (listener: (e: AgentEvent) => void) => () => void
 }
 
-export interface AgentInit { name: string, migrateUri?: string, cordoned: boolean }
+export interface AgentInit { name: string, migrateUri?: string, cordoned: boolean, policy: PolicyConfig }
 export interface AgentComponents { hypervisor: Hypervisor, discovery: Discovery, logger: Logger, clock: Clock }
 
 /** How often a stopping daemon looks whether its interactions have finished. */
@@ -44,7 +45,7 @@ const IDLE_POLL_MS = 200
 /** Builds the host agent of @parley/runtime and adapts it to what the daemon needs. */
 export async function createAgent (init: AgentInit, components: AgentComponents): Promise<DaemonAgent> {
   const agent: HostAgent = createHostAgent(
-    { name: init.name, cordoned: init.cordoned, ...(init.migrateUri === undefined ? {} : { migrateUri: init.migrateUri }) },
+    { name: init.name, cordoned: init.cordoned, policy: init.policy, ...(init.migrateUri === undefined ? {} : { migrateUri: init.migrateUri }) },
     { hypervisor: components.hypervisor, discovery: components.discovery, logger: components.logger, clock: components.clock })
   // When this host joined each interaction it is in (the runtime's status has no start for a lease).
   const joinedAt = new Map<string, number>()

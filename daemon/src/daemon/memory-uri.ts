@@ -1,5 +1,6 @@
-// memory://NAME[?cpus=N&memory=MiB&vms=NAME:VCPUS:MiB[:off],...]: a simulated host for machines
-// without KVM and for tests. The VMs listed are defined (and started unless :off) at startup.
+// memory://NAME[?cpus=N&memory=MiB&demand=F&vms=NAME:VCPUS:MiB[:off],...]: a simulated host for
+// machines without KVM and for tests. The VMs listed are defined (and started unless :off) at
+// startup; each running one keeps demand x vcpus cores busy (default 0: idle guests).
 import { InvalidValueError } from '../config/index.js'
 import type { Origin } from '../config/index.js'
 
@@ -7,14 +8,16 @@ export interface MemoryHostSpec {
   name: string
   cpus: number
   memoryMiB: number
+  /** Fraction of its vCPUs each running VM uses. */
+  demand: number
   vms: Array<{ name: string, vcpus: number, memoryMiB: number, running: boolean }>
 }
 
-const HINT = 'e.g. memory://host1?cpus=8&memory=16384&vms=web:2:2048,db:4:8192:off'
+const HINT = 'e.g. memory://host1?cpus=8&memory=16384&demand=0.5&vms=web:2:2048,db:4:8192:off'
 
 export function parseMemoryUri (uri: string, origin: Origin): MemoryHostSpec {
   const url = new URL(uri)
-  const spec: MemoryHostSpec = { name: url.hostname, cpus: 8, memoryMiB: 16384, vms: [] }
+  const spec: MemoryHostSpec = { name: url.hostname, cpus: 8, memoryMiB: 16384, demand: 0, vms: [] }
   const int = (field: string, text: string): number => {
     if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidValueError('hypervisor', origin, `${field}=${text} is not a whole number above 0`, HINT)
     return Number(text)
@@ -22,7 +25,10 @@ export function parseMemoryUri (uri: string, origin: Origin): MemoryHostSpec {
   for (const [k, v] of url.searchParams) {
     if (k === 'cpus') spec.cpus = int('cpus', v)
     else if (k === 'memory') spec.memoryMiB = int('memory', v)
-    else if (k === 'vms') {
+    else if (k === 'demand') {
+      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 1) throw new InvalidValueError('hypervisor', origin, `demand=${v} is not a fraction between 0 and 1`, HINT)
+      spec.demand = Number(v)
+    } else if (k === 'vms') {
       for (const item of v.split(',').filter(s => s.length > 0)) {
         const [name, vcpus, mem, state, ...rest] = item.split(':')
         if (name === undefined || vcpus === undefined || mem === undefined || rest.length > 0 || (state !== undefined && state !== 'off')) {

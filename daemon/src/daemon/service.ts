@@ -3,7 +3,7 @@
 import { createLibp2pDiscovery } from '@parley/discovery'
 import type { Libp2pDiscovery } from '@parley/discovery'
 import { realClock } from '@parley/hypervisor'
-import type { Hypervisor } from '@parley/hypervisor'
+import type { Hypervisor, MemoryFabric } from '@parley/hypervisor'
 import type { LoadedConfig } from '../config/index.js'
 import { ControlServer } from '../control/index.js'
 import { MetricsHttp, newCounters } from '../metrics/index.js'
@@ -29,6 +29,8 @@ export interface ParleydDeps {
   notifier: Notifier
   /** Reads the configuration again from the same sources (SIGHUP). */
   reloadConfig: () => LoadedConfig
+  /** Joins memory:// hosts started in one process (tests, the demo); see openHypervisor. */
+  fabric?: MemoryFabric
 }
 
 export class Parleyd {
@@ -54,7 +56,7 @@ export class Parleyd {
       ensureDataDir(config.dataDir)
       const { key } = await loadOrCreatePeerKey(config.dataDir, log)
       const psk = readPsk(config.psk, origins.psk ?? { kind: 'default' }, log)
-      const hypervisor: Hypervisor = await openHypervisor(config.hypervisor, config.migrateUri, origins.hypervisor ?? { kind: 'default' }, deps.logging.logger)
+      const hypervisor: Hypervisor = await openHypervisor(config.hypervisor, config.migrateUri, origins.hypervisor ?? { kind: 'default' }, deps.logging.logger, deps.fabric)
       closers.push(async () => { await hypervisor.close() })
       const hostInfo = await hypervisor.host()
       let discovery: Libp2pDiscovery
@@ -70,7 +72,7 @@ export class Parleyd {
       const state = new HostStateFile(config.dataDir)
       const cordoned = state.read().cordoned
       const agent = await createAgent(
-        { name: hostInfo.id, migrateUri: hostInfo.migrationUri, cordoned },
+        { name: hostInfo.id, migrateUri: hostInfo.migrationUri, cordoned, policy: config.policy },
         { hypervisor, discovery, logger: deps.logging.logger, clock })
       let current = loaded
       const host: Host = {
