@@ -17,22 +17,22 @@ export interface Timers {
   clearTimeout(handle: unknown): void
 }
 
-/** What a host announces on gossip about a role it plays now (the volatile fact). */
+/** What a host announces on gossip about a role it plays now (the volatile fact). Frozen: receivers may share one. */
 export interface Announcement {
-  peerId: PeerIdString
-  imHash: string
-  role: string
-  args: Json
+  readonly peerId: PeerIdString
+  readonly imHash: string
+  readonly role: string
+  readonly args: Json
   /** strictly increasing per announcing peer; older announcements are ignored */
-  seq: number
+  readonly seq: number
   /** the announcer's clock when it sent this */
-  sentAt: number
+  readonly sentAt: number
   /** the local clock when it arrived */
-  receivedAt: number
+  readonly receivedAt: number
   /** local time after which the announcement is stale */
-  expiresAt: number
+  readonly expiresAt: number
   /** true for a retraction published by withdraw() */
-  withdrawn: boolean
+  readonly withdrawn: boolean
 }
 
 export interface Candidate {

@@ -160,6 +160,13 @@ describe('libp2p faults: a DHT from one bootstrap address', () => {
     assert.ok(ok, `routing tables: ${peers.map(p => routingTableSize(p.libp2p.services.dht)).join(',')}`)
   })
 
+  it('exempts loopback peers from gossipsub\'s IP-colocation penalty', () => {
+    // past 10 peers on one IP gossipsub graylists them all; a loopback cluster of 11+ nodes then
+    // loses every announcement (found by the lookup bench at 30 nodes)
+    const opts = (peers[0].libp2p.services.pubsub as unknown as { opts: { scoreParams: { IPColocationFactorWhitelist: Set<string> } } }).opts
+    assert.ok(opts.scoreParams.IPColocationFactorWhitelist.has('127.0.0.1'))
+  })
+
   it('lets every node find a provider advertised by another', async () => {
     const advertisers = [peers[3], peers[7]]
     for (const [i, p] of advertisers.entries()) await p.advertise('im-one-bootstrap', `role${i}`, null)

@@ -43,33 +43,63 @@ export function decodeAnnouncement (bytes: Uint8Array, expectedIm: string): Anno
   return doc as AnnouncementWire
 }
 
+/** A decoded announcement ready for tables; in-process receivers of the same bytes share one. */
+export interface PreparedAnnouncement {
+  wire: AnnouncementWire
+  /** the Announcement last built from it, reused by receivers that accept it at the same instant */
+  shared?: Announcement
+}
+
+function deepFreeze<T> (v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v)
+    for (const x of Object.values(v)) deepFreeze(x)
+  }
+  return v
+}
+
+/** Freeze the arguments: announcements handed to callers are read-only and may be shared. */
+export function prepareAnnouncement (wire: AnnouncementWire): PreparedAnnouncement {
+  deepFreeze(wire.args)
+  return { wire }
+}
+
+type PeerMap = Map<string, Announcement>
+
 /**
- * Fresh announcements per (IM, role, peer). A newer seq replaces an older one; a retraction stays
+ * Fresh announcements per IM, role and peer. A newer seq replaces an older one; a retraction stays
  * as a tombstone until it expires so that a stale DHT provider record cannot resurrect the peer.
+ * Nested maps rather than composite string keys: a simulator delivers millions of these.
  */
 export class AnnouncementTable {
-  private readonly byRole = new Map<string, Map<string, Announcement>>()
+  private readonly byIm = new Map<string, Map<string, PeerMap>>()
 
   constructor (private readonly maxTtlMs: number) {}
 
   /** Record an announcement received at `now`; returns it if accepted (newer than what we held). */
-  accept (from: string, w: AnnouncementWire, now: number): Announcement | undefined {
-    const key = `${w.im}\n${w.role}`
-    let peers = this.byRole.get(key)
+  accept (from: string, p: PreparedAnnouncement, now: number): Announcement | undefined {
+    const w = p.wire
+    let roles = this.byIm.get(w.im)
+    let peers = roles?.get(w.role)
     const held = peers?.get(from)
     if (held !== undefined && held.seq >= w.seq && held.expiresAt > now) return undefined
-    const a: Announcement = {
-      peerId: from,
-      imHash: w.im,
-      role: w.role,
-      args: w.op === 'withdraw' ? null : w.args,
-      seq: w.seq,
-      sentAt: w.ts,
-      receivedAt: now,
-      expiresAt: now + Math.min(w.ttl, this.maxTtlMs),
-      withdrawn: w.op === 'withdraw'
+    let a = p.shared
+    if (a === undefined || a.receivedAt !== now || a.peerId !== from) {
+      a = Object.freeze({
+        peerId: from,
+        imHash: w.im,
+        role: w.role,
+        args: w.op === 'withdraw' ? null : w.args,
+        seq: w.seq,
+        sentAt: w.ts,
+        receivedAt: now,
+        expiresAt: now + Math.min(w.ttl, this.maxTtlMs),
+        withdrawn: w.op === 'withdraw'
+      })
+      p.shared = a
     }
-    if (peers === undefined) { peers = new Map(); this.byRole.set(key, peers) }
+    if (roles === undefined) { roles = new Map(); this.byIm.set(w.im, roles) }
+    if (peers === undefined) { peers = new Map(); roles.set(w.role, peers) }
     peers.set(from, a)
     return a
   }
@@ -77,9 +107,11 @@ export class AnnouncementTable {
   /** Live (not withdrawn, not expired) announcements of an IM, optionally of one role. */
   fresh (imHash: string, role: string | undefined, now: number): Announcement[] {
     const out: Announcement[] = []
-    for (const [key, peers] of this.byRole) {
-      const [im, r] = key.split('\n')
-      if (im !== imHash || (role !== undefined && r !== role)) continue
+    const roles = this.byIm.get(imHash)
+    if (roles === undefined) return out
+    const maps = role === undefined ? [...roles.values()] : [roles.get(role)]
+    for (const peers of maps) {
+      if (peers === undefined) continue
       for (const a of peers.values()) if (!a.withdrawn && a.expiresAt > now) out.push(a)
     }
     return out
@@ -87,15 +119,18 @@ export class AnnouncementTable {
 
   /** True when `peer` retracted (imHash, role) and the retraction has not expired. */
   withdrawn (imHash: string, role: string, peer: string, now: number): boolean {
-    const a = this.byRole.get(`${imHash}\n${role}`)?.get(peer)
+    const a = this.byIm.get(imHash)?.get(role)?.get(peer)
     return a !== undefined && a.withdrawn && a.expiresAt > now
   }
 
   /** Drop expired entries. */
   prune (now: number): void {
-    for (const [key, peers] of this.byRole) {
-      for (const [p, a] of peers) if (a.expiresAt <= now) peers.delete(p)
-      if (peers.size === 0) this.byRole.delete(key)
+    for (const [im, roles] of this.byIm) {
+      for (const [role, peers] of roles) {
+        for (const [p, a] of peers) if (a.expiresAt <= now) peers.delete(p)
+        if (peers.size === 0) roles.delete(role)
+      }
+      if (roles.size === 0) this.byIm.delete(im)
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino'
 import type { AdvertiseOptions, Announcement, Candidate, FindCandidatesOptions, Json } from '../types.js'
-import { AnnouncementTable, decodeAnnouncement, encodeAnnouncement, type AnnouncementWire } from './announcements.js'
+import { AnnouncementTable, decodeAnnouncement, encodeAnnouncement, prepareAnnouncement, type AnnouncementWire, type PreparedAnnouncement } from './announcements.js'
 import type { Emitter } from './events.js'
 import { checkRoleRef, imTopic, roleKey, topicKey } from './role-keys.js'
 import type { Env, Settings } from './settings.js'
@@ -21,7 +21,8 @@ interface Own { imHash: string, role: string, args: Json, provided: boolean }
 export class Roles {
   private readonly own = new Map<string, Own>()
   private readonly table: AnnouncementTable
-  private readonly topics = new Set<string>()
+  /** followed topics and their IM hash */
+  private readonly topics = new Map<string, string>()
   private readonly pendingReannounce = new Set<string>()
   private readonly lastReannounce = new Map<string, number>()
   private seq: number
@@ -35,7 +36,7 @@ export class Roles {
     private readonly env: Env,
     private readonly events: Emitter,
     /** shared by in-process peers that receive the very same message bytes (memory network) */
-    private readonly decodeCache?: WeakMap<Uint8Array, AnnouncementWire | string>
+    private readonly decodeCache?: WeakMap<Uint8Array, PreparedAnnouncement | string>
   ) {
     this.table = new AnnouncementTable(settings.announcementTtlMs)
     // a restarted host continues above its previous sequence numbers
@@ -52,7 +53,7 @@ export class Roles {
   private watch (imHash: string): void {
     const topic = imTopic(imHash)
     if (this.topics.has(topic)) return
-    this.topics.add(topic)
+    this.topics.set(topic, imHash)
     this.net.subscribe(topic)
     void this.meetFollowers(imHash)
   }
@@ -81,19 +82,19 @@ export class Roles {
   /** Called by the transport for every gossip message on a topic we follow. */
   onMessage (topic: string, from: string, bytes: Uint8Array): void {
     if (from === this.net.selfId) return
-    const prefix = '/parley/im/'
-    if (!topic.startsWith(prefix) || !topic.endsWith('/roles/1')) return
-    const im = topic.slice(prefix.length, -'/roles/1'.length)
-    let w = this.decodeCache?.get(bytes)
-    if (w === undefined || (typeof w !== 'string' && w.im !== im)) {
-      w = decodeAnnouncement(bytes, im)
-      this.decodeCache?.set(bytes, w)
+    const im = this.topics.get(topic)
+    if (im === undefined) return
+    let d = this.decodeCache?.get(bytes)
+    if (d === undefined || (typeof d !== 'string' && d.wire.im !== im)) {
+      const w = decodeAnnouncement(bytes, im)
+      d = typeof w === 'string' ? w : prepareAnnouncement(w)
+      this.decodeCache?.set(bytes, d)
     }
-    if (typeof w === 'string') {
-      this.log.warn({ peer: from, topic, reason: w }, 'dropped malformed announcement')
+    if (typeof d === 'string') {
+      this.log.warn({ peer: from, topic, reason: d }, 'dropped malformed announcement')
       return
     }
-    const a = this.table.accept(from, w, this.env.clock.now())
+    const a = this.table.accept(from, d, this.env.clock.now())
     if (a !== undefined) this.events.emit('announcement', a)
   }
 
