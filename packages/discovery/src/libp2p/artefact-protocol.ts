@@ -11,7 +11,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import type { Libp2p } from 'libp2p'
 import type { Logger } from 'pino'
-import { ArtefactNotFoundError, BadFrameError, DiscoveryError, FrameTooLargeError, PeerUnreachableError } from '../errors.js'
+import { ArtefactNotFoundError, BadFrameError, DiscoveryError, FrameTooLargeError, PeerUnreachableError, RateLimitedError } from '../errors.js'
 import type { Artefacts } from '../core/artefacts.js'
 import type { Settings } from '../core/settings.js'
 import type { ArtefactReply } from '../core/transport.js'
@@ -21,13 +21,14 @@ import { readError } from './read-errors.js'
 export const ARTEFACT_PROTOCOL = '/parley/artefact/1'
 const HEADER_MAX = 4096
 
-export async function serveArtefact (artefacts: Artefacts, settings: Settings, log: Logger, stream: Stream, connection: Connection): Promise<void> {
+export async function serveArtefact (artefacts: Artefacts, admit: (peer: string) => boolean, settings: Settings, log: Logger, stream: Stream, connection: Connection): Promise<void> {
   const peer = connection.remotePeer.toString()
   const lp = lpStream(stream, { maxDataLength: HEADER_MAX })
   const signal = AbortSignal.timeout(settings.readTimeoutMs)
   try {
     let frames: Uint8Array[]
     try {
+      if (!admit(peer)) throw new RateLimitedError(peer)
       const req = decodeJson((await lp.read({ signal })).subarray(), HEADER_MAX) as { v?: unknown, hash?: unknown }
       if (typeof req !== 'object' || req === null || req.v !== 1 || typeof req.hash !== 'string') throw new BadFrameError('not a v1 artefact request')
       const a = artefacts.serve(req.hash)

@@ -114,7 +114,7 @@ export async function createLibp2pDiscovery (init: Libp2pDiscoveryInit, componen
   node.addEventListener('peer:connect', (evt) => { events.emit('peer:connect', { peerId: evt.detail.toString() }) })
   node.addEventListener('peer:disconnect', (evt) => { events.emit('peer:disconnect', { peerId: evt.detail.toString() }) })
   await node.handle(ARTEFACT_PROTOCOL, async (stream, connection) => {
-    await serveArtefact(artefacts, settings, log, stream, connection)
+    await serveArtefact(artefacts, (peer) => server.admit(peer), settings, log, stream, connection)
   }, { maxInboundStreams: MAX_STREAMS_PER_CONNECTION })
 
   const check = (): void => { if (stopped) throw new StoppedError() }

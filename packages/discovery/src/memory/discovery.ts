@@ -12,7 +12,7 @@ import { deadline, raceSignal } from '../core/signals.js'
 import type { ArtefactTransport, RoutingTransport } from '../core/transport.js'
 import { validated } from '../core/validate.js'
 import { decodeResponse, encodeRequest } from '../core/wire.js'
-import { ArtefactNotFoundError, InvalidArgumentError, PeerUnreachableError, StoppedError } from '../errors.js'
+import { ArtefactNotFoundError, InvalidArgumentError, PeerUnreachableError, RateLimitedError, StoppedError } from '../errors.js'
 import type { Discovery, DiscoveryComponents, DiscoveryInit, Json, RequestOptions } from '../types.js'
 import type { MemoryEndpoint, MemoryNetwork } from './network.js'
 
@@ -78,7 +78,7 @@ export async function createMemoryDiscovery (init: MemoryDiscoveryInit, componen
 
   const artefactTransport: ArtefactTransport = {
     fetchFrom: async (peerId, hash, signal) => await carry(peerId, signal, () => new Error('aborted'), async (ep) => {
-      const a = ep.serveArtefact(hash)
+      const a = ep.serveArtefact(selfId, hash)
       if (a === undefined) throw Object.assign(new ArtefactNotFoundError(hash), { remote: true })
       return { bytes: a.bytes.slice(), signature: a.signature === null ? null : { ...a.signature } }
     })
@@ -95,7 +95,10 @@ export async function createMemoryDiscovery (init: MemoryDiscoveryInit, componen
       if (!server.admit(from)) return server.rateLimited(from, protocol)
       return await server.serve(from, protocol, frame)
     },
-    serveArtefact: (hash) => artefacts.serve(hash),
+    serveArtefact: (from, hash) => {
+      if (!server.admit(from)) throw Object.assign(new RateLimitedError(from), { remote: true })
+      return artefacts.serve(hash)
+    },
     onFollower: (topic, peerId) => { roles.onFollower(topic, peerId) },
     onPeer: (event, peerId) => {
       const name = event === 'connect' ? 'peer:connect' : 'peer:disconnect'

@@ -10,7 +10,8 @@ export interface MemoryEndpoint {
   readonly id: string
   onGossip(topic: string, from: string, bytes: Uint8Array): void
   serveRequest(from: string, protocol: string, frame: Uint8Array): Promise<Uint8Array>
-  serveArtefact(hash: string): StoredArtefact | undefined
+  /** undefined when not held; throws a coded error when refused (rate) */
+  serveArtefact(from: string, hash: string): StoredArtefact | undefined
   onPeer(event: 'connect' | 'disconnect', peerId: string): void
   /** another peer subscribed to a topic this peer follows */
   onFollower(topic: string, peerId: string): void
