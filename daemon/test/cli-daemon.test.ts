@@ -5,7 +5,7 @@ import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { baseArgs, parley, ROOT, startDaemon, startReady, stopAll, writePsk } from './daemon-harness.js'
@@ -107,6 +107,26 @@ test('drain --dry-run: one JSON line with a result per VM and the reason each ca
   assert.equal(s.cordoned, false)
 })
 
+test('drain without --force refuses when a VM cannot be placed: exit 1, PARLEY_DRAIN_BLOCKED, host not cordoned', async () => {
+  const r = await parley('--socket', socket, 'drain', '--wait')
+  assert.equal(r.status, 1)
+  const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { started: boolean, results: Array<{ vm: string, outcome: string }> }
+  assert.equal(result.started, false)
+  assert.match(r.stderr, /^parley: error PARLEY_DRAIN_BLOCKED: .*\n {2}hint: .*--force/m)
+  const s = JSON.parse((await parley('--socket', socket, 'status', '--json')).stdout) as { cordoned: boolean }
+  assert.equal(s.cordoned, false)
+  const bad = await parley('--socket', socket, 'drain', '--deadline', 'soon')
+  assert.equal(bad.status, 2)
+  assert.match(bad.stderr, /^parley: error CLI002: --deadline soon: not a duration\n/)
+})
+
+test('unsubscribe of an IM the host does not run: exit 1 with the subscriptions as the hint; --json prints the error object', async () => {
+  const r = await parley('--socket', socket, '--json', 'unsubscribe', 'nothing')
+  assert.equal(r.status, 1)
+  assert.deepEqual(JSON.parse(r.stdout), { error: { code: 'PARLEY_NOT_SUBSCRIBED', message: 'this host is not subscribed to nothing', hint: 'subscribed: balance' } })
+  assert.match(r.stderr, /^parley: error PARLEY_NOT_SUBSCRIBED: /)
+})
+
 test('/metrics: Prometheus text with process and parley metrics', async () => {
   const line = daemon.logs.find(l => l.msg === 'metrics endpoint listening')!
   const res = await fetch(`http://127.0.0.1:${String(line.port)}/metrics`)
@@ -177,6 +197,23 @@ test('SIGTERM: STOPPING, exit 0, socket removed; a restart keeps the peer id and
   assert.deepEqual(s.subscriptions.map(x => x.name), ['balance'])
   again.proc.kill('SIGTERM')
   assert.equal((await again.exited).code, 0)
+})
+
+test('psk new: a swarm key with mode 0600 that parleyd accepts; no overwrite without --force', async () => {
+  const file = join(dir, 'new.key')
+  const r = await parley('psk', 'new', file)
+  assert.equal(r.status, 0, r.stderr)
+  assert.equal(statSync(file).mode & 0o777, 0o600)
+  const first = readFileSync(file, 'utf8')
+  assert.match(first, /^\/key\/swarm\/psk\/1\.0\.0\/\n\/base16\/\n[0-9a-f]{64}\n$/)
+  const again = await parley('psk', 'new', file)
+  assert.equal(again.status, 2)
+  assert.match(again.stderr, /^parley: error CLI007: .* exists; .*\n {2}hint: pass --force/)
+  assert.equal(readFileSync(file, 'utf8'), first)
+  const forced = await parley('psk', 'new', '--force', file)
+  assert.equal(forced.status, 0)
+  assert.notEqual(readFileSync(file, 'utf8'), first)
+  assert.equal(statSync(file).mode & 0o777, 0o600)
 })
 
 test('sd_notify: READY=1 with a status after start, STOPPING=1 on SIGTERM', { skip: haveNotify ? false : 'systemd-notify or python3 is not installed' }, () => {
