@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ControlClient } from '../src/control/index.js'
 import { baseArgs, parley, ROOT, startDaemon, startReady, stopAll, writePsk } from './daemon-harness.js'
 import type { RunningDaemon } from './daemon-harness.js'
 
@@ -125,6 +126,26 @@ test('unsubscribe of an IM the host does not run: exit 1 with the subscriptions 
   assert.equal(r.status, 1)
   assert.deepEqual(JSON.parse(r.stdout), { error: { code: 'PARLEY_NOT_SUBSCRIBED', message: 'this host is not subscribed to nothing', hint: 'subscribed: balance' } })
   assert.match(r.stderr, /^parley: error PARLEY_NOT_SUBSCRIBED: /)
+})
+
+test('watch streams agent events: a forced drain cordons the host, uncordon lifts it', async () => {
+  const client = await ControlClient.connect(socket)
+  const events: Array<Record<string, unknown>> = []
+  const watching = client.call('watch', {}, { onEvent: e => { events.push(e as Record<string, unknown>) } }).catch(() => null)
+  try {
+    const drained = await parley('--socket', socket, 'drain', '--force', '--wait', '--deadline', '1s')
+    assert.equal(drained.status, 1, drained.stderr)
+    const result = JSON.parse(drained.stdout.trim().split('\n').at(-1)!) as { started: boolean, empty: boolean, results: Array<{ vm: string, outcome: string, reason: string }> }
+    assert.equal(result.started, true)
+    assert.equal(result.empty, false)
+    assert.ok(result.results.every(x => x.outcome === 'unplaced' && x.reason.length > 0), drained.stdout)
+    assert.equal((await parley('--socket', socket, 'uncordon')).status, 0)
+    for (let i = 0; i < 50 && events.filter(e => e.type === 'cordon').length < 2; i++) await new Promise(resolve => setTimeout(resolve, 20))
+    assert.deepEqual(events.filter(e => e.source === 'agent' && e.type === 'cordon').map(e => e.cordoned), [true, false])
+  } finally {
+    client.close()
+    await watching
+  }
 })
 
 test('/metrics: Prometheus text with process and parley metrics', async () => {
