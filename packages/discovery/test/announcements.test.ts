@@ -25,6 +25,17 @@ describe('announcement table', () => {
     assert.ok(t.accept('p1', prep({ seq: 1 }), 600), 'after expiry any sequence is accepted again')
   })
 
+  it('bounds the table and makes room again once entries expire', () => {
+    const t = new AnnouncementTable(100, 2)
+    assert.ok(t.accept('p1', prep(), 0))
+    assert.ok(t.accept('p2', prep(), 0))
+    assert.equal(t.accept('p3', prep(), 0), undefined, 'full')
+    assert.ok(t.accept('p1', prep({ seq: 11 }), 1), 'updates of held entries still pass')
+    t.prune(200)
+    assert.equal(t.size, 0)
+    assert.ok(t.accept('p3', prep(), 200))
+  })
+
   it('keeps a retraction as a tombstone until it expires', () => {
     const t = new AnnouncementTable(1000)
     t.accept('p1', prep({ seq: 1 }), 0)

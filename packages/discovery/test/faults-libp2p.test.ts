@@ -45,6 +45,16 @@ describe('libp2p faults: cluster key', () => {
   })
 })
 
+describe('libp2p faults: bad configuration', () => {
+  const base = { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] as string[], psk: generateSwarmKey() }
+  it('refuses a bootstrap address without a peer id, a bad listen address and a bad swarm key', async () => {
+    await rejectsWithCode(createLibp2pDiscovery({ ...base, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }, { logger: silent }), 'DISC_BAD_ARGUMENT')
+    await rejectsWithCode(createLibp2pDiscovery({ ...base, bootstrap: ['not an address'] }, { logger: silent }), 'DISC_BAD_ARGUMENT')
+    await rejectsWithCode(createLibp2pDiscovery({ ...base, listen: ['tcp://0.0.0.0:4001'] }, { logger: silent }), 'DISC_BAD_ARGUMENT')
+    await rejectsWithCode(createLibp2pDiscovery({ ...base, psk: 'secret' }, { logger: silent }), 'DISC_BAD_KEY')
+  })
+})
+
 describe('libp2p faults: malformed frames', () => {
   let client: Libp2pDiscovery, server: Libp2pDiscovery
   const captured = captureLogger()

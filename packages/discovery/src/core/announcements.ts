@@ -73,8 +73,12 @@ type PeerMap = Map<string, Announcement>
  */
 export class AnnouncementTable {
   private readonly byIm = new Map<string, Map<string, PeerMap>>()
+  private entries = 0
 
-  constructor (private readonly maxTtlMs: number) {}
+  /** `maxEntries` bounds what peers announcing many distinct roles can make us hold */
+  constructor (private readonly maxTtlMs: number, private readonly maxEntries = 100_000) {}
+
+  get size (): number { return this.entries }
 
   /** Record an announcement received at `now`; returns it if accepted (newer than what we held). */
   accept (from: string, p: PreparedAnnouncement, now: number): Announcement | undefined {
@@ -83,6 +87,7 @@ export class AnnouncementTable {
     let peers = roles?.get(w.role)
     const held = peers?.get(from)
     if (held !== undefined && held.seq >= w.seq && held.expiresAt > now) return undefined
+    if (held === undefined && this.entries >= this.maxEntries) return undefined
     let a = p.shared
     if (a === undefined || a.receivedAt !== now || a.peerId !== from) {
       a = Object.freeze({
@@ -100,6 +105,7 @@ export class AnnouncementTable {
     }
     if (roles === undefined) { roles = new Map(); this.byIm.set(w.im, roles) }
     if (peers === undefined) { peers = new Map(); roles.set(w.role, peers) }
+    if (held === undefined) this.entries++
     peers.set(from, a)
     return a
   }
@@ -127,7 +133,7 @@ export class AnnouncementTable {
   prune (now: number): void {
     for (const [im, roles] of this.byIm) {
       for (const [role, peers] of roles) {
-        for (const [p, a] of peers) if (a.expiresAt <= now) peers.delete(p)
+        for (const [p, a] of peers) if (a.expiresAt <= now) { peers.delete(p); this.entries-- }
         if (peers.size === 0) roles.delete(role)
       }
       if (roles.size === 0) this.byIm.delete(im)

@@ -13,6 +13,7 @@ import { deadline } from './signals.js'
 import type { RoutingTransport } from './transport.js'
 
 const FOLLOWERS_TO_MEET = 6
+const MAX_TABLE_ENTRIES = 100_000
 const REANNOUNCE_DEBOUNCE_MS = 100
 const REANNOUNCE_MIN_GAP_MS = 1000
 
@@ -38,7 +39,7 @@ export class Roles {
     /** shared by in-process peers that receive the very same message bytes (memory network) */
     private readonly decodeCache?: WeakMap<Uint8Array, PreparedAnnouncement | string>
   ) {
-    this.table = new AnnouncementTable(settings.announcementTtlMs)
+    this.table = new AnnouncementTable(settings.announcementTtlMs, MAX_TABLE_ENTRIES)
     // a restarted host continues above its previous sequence numbers
     this.seq = Math.max(0, Math.floor(env.clock.now()))
     this.log = env.logger.child({ part: 'roles' })
@@ -94,7 +95,9 @@ export class Roles {
       this.log.warn({ peer: from, topic, reason: d }, 'dropped malformed announcement')
       return
     }
-    const a = this.table.accept(from, d, this.env.clock.now())
+    const now = this.env.clock.now()
+    if (this.table.size >= MAX_TABLE_ENTRIES) this.table.prune(now)
+    const a = this.table.accept(from, d, now)
     if (a !== undefined) this.events.emit('announcement', a)
   }
 

@@ -13,6 +13,8 @@ import { ping, type Ping } from '@libp2p/ping'
 import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { multiaddr } from '@multiformats/multiaddr'
+import { InvalidArgumentError } from '../errors.js'
 import { parseSwarmKey } from '../keys.js'
 
 export const DHT_PROTOCOL = '/parley/kad/1.0.0'
@@ -46,7 +48,25 @@ export interface NodeOptions {
 
 export type ParleyServices = { dht: KadDHT, pubsub: GossipSub, identify: Identify, ping: Ping }
 
+/** Refuse unusable addresses up front, with the offending text and a hint. */
+function checkAddresses (o: NodeOptions): void {
+  for (const a of o.listen) {
+    try { multiaddr(a) } catch {
+      throw new InvalidArgumentError(`invalid listen address "${a}"`, 'use a multiaddr such as /ip4/0.0.0.0/tcp/4001')
+    }
+  }
+  for (const a of o.bootstrap) {
+    let ok = false
+    try { ok = multiaddr(a).getComponents().some(c => c.name === 'p2p') } catch {}
+    if (!ok) {
+      throw new InvalidArgumentError(`invalid bootstrap address "${a}"`,
+        'a bootstrap address is a multiaddr ending in the peer id, e.g. /ip4/10.0.0.1/tcp/4001/p2p/12D3KooW...')
+    }
+  }
+}
+
 export async function buildNode (o: NodeOptions): Promise<Libp2p<ParleyServices>> {
+  checkAddresses(o)
   const psk = parseSwarmKey(o.psk)
   const limits = o.limits ?? {}
   return await createLibp2p<ParleyServices>({
