@@ -8,7 +8,7 @@ import type { MemoryHypervisor } from '@parley/hypervisor'
 import { createHostAgent } from '@parley/runtime'
 import type { HostAgent, HostAgentComponents, HostAgentInit, PolicyParams } from '@parley/runtime'
 import type { Logger } from 'pino'
-import { PolicyRejectedError } from './errors.js'
+import { PolicyRejectedError, SimAbortedError } from './errors.js'
 import type { Scenario, SimVm } from './scenario.js'
 import type { VirtualClock } from './virtual-clock.js'
 
@@ -51,6 +51,8 @@ export interface ClusterComponents {
   readonly clock: VirtualClock
   readonly logger: Logger
   readonly agentFactory: AgentFactory
+  /** Stops building between hosts (the hosts built so far are closed). */
+  readonly signal?: AbortSignal
 }
 
 /** vCPUs a VM gets: enough for its demand, so the demand is what it really uses. */
@@ -68,6 +70,12 @@ export async function buildCluster (o: ClusterOptions, c: ClusterComponents): Pr
   for (const v of scenario.vms) byHost.get(scenario.initial[v.id] ?? '')?.push(v)
   const hosts: SimHostHandle[] = []
   for (const h of scenario.hosts) {
+    // building is microtasks only: let timers (an abort deadline) run now and then
+    if (hosts.length % 64 === 63) await new Promise<void>(resolve => setImmediate(resolve))
+    if (c.signal?.aborted === true) {
+      await Promise.all(hosts.map(async x => { await x.hypervisor.close() }))
+      throw new SimAbortedError('setup', hosts.length, 0)
+    }
     const vms = byHost.get(h.id) ?? []
     const hypervisor = createMemoryHypervisor({ id: h.id, fabric, cpus: h.capacity, memoryMiB: memMiB * Math.max(64, scenario.vms.length) }, hvComponents)
     for (const v of vms) {

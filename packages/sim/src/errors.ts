@@ -36,3 +36,9 @@ export class PlotFormatError extends SimError {
     super('SIM_PLOT_FORMAT', `cannot tell the plot format of ${file}`, 'name the file *.svg or *.png')
   }
 }
+
+export class SimAbortedError extends SimError {
+  constructor (readonly stage: 'setup' | 'run', readonly hostsBuilt: number, readonly roundsDone: number) {
+    super('SIM_ABORTED', `the simulation was aborted during ${stage} (${hostsBuilt} hosts built, ${roundsDone} rounds done)`, 'give it more time, or fewer hosts')
+  }
+}

@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import type { PolicyParams } from '@parley/runtime'
 import { buildCluster, RUNTIME_AGENT_FACTORY, RUNTIME_AGENT_FACTORY_NAME } from './cluster.js'
 import type { AgentFactory, PolicySource } from './cluster.js'
-import { InvalidOptionError } from './errors.js'
+import { InvalidOptionError, SimAbortedError } from './errors.js'
 import { hostLoads, outOfBand, PAPER_BAND } from './metrics.js'
 import type { Band } from './metrics.js'
 import { computeBaseline, computeEfficacy, REPORT_FORMAT } from './report.js'
@@ -44,6 +44,8 @@ export interface SimComponents {
   readonly agentFactory?: AgentFactory
   readonly agentFactoryName?: string
   readonly onProgress?: (p: SimProgress) => void
+  /** Aborting stops the run between hosts (setup) or rounds; runSimulation then throws SimAbortedError. */
+  readonly signal?: AbortSignal
 }
 
 const round4 = (x: number): number => Math.round(x * 10000) / 10000
@@ -66,7 +68,7 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
   const params: Partial<PolicyParams> = { ...o.params, overloadRatio: band.high, underloadRatio: band.low, sampleIntervalMs: roundMs }
   const cluster = await buildCluster(
     { scenario, policy: o.policy, params, ...(o.vmMemoryMiB === undefined ? {} : { vmMemoryMiB: o.vmMemoryMiB }) },
-    { clock, logger, agentFactory }
+    { clock, logger, agentFactory, ...(c.signal === undefined ? {} : { signal: c.signal }) }
   )
 
   // Ground truth comes from the hypervisors: a VM that lands on a host has migrated there.
@@ -86,6 +88,11 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
 
   await cluster.start()
   for (round = 0; round < o.rounds;) {
+    if (c.signal?.aborted === true) {
+      for (const u of unsubscribe) u()
+      await stopWithin(cluster.stop(), clock, roundMs, o.stopGraceRounds ?? 60)
+      throw new SimAbortedError('run', cluster.hosts.length, round)
+    }
     await clock.advance(roundMs)
     round++
     const l = hostLoads(scenario.hosts, scenario.vms, placement)

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { createHostAgent } from '@parley/runtime'
 import type { HostAgent, HostAgentComponents, HostAgentInit } from '@parley/runtime'
 import {
-  generateScenario, PolicyRejectedError, replayReport, runSimulation, RUNTIME_AGENT_FACTORY, RUNTIME_AGENT_FACTORY_NAME
+  generateScenario, PolicyRejectedError, replayReport, SimAbortedError, runSimulation, RUNTIME_AGENT_FACTORY, RUNTIME_AGENT_FACTORY_NAME
 } from '../src/index.js'
 import { balancePolicy } from './fixtures.js'
 
@@ -90,4 +90,13 @@ test('a policy the runtime refuses is a coded error, not a crash', async () => {
     runSimulation({ scenario: generateScenario({ hosts: 2, vms: 2, seed: 1 }), policy: balancePolicy(), rounds: 1, band: { low: 1.1, high: 1.2 } }),
     (e: unknown) => (e as { code?: string }).code === 'SIM_INVALID_OPTION'
   )
+})
+
+test('a run can be aborted, in setup or between rounds, with a coded error', async () => {
+  const scenario = generateScenario({ hosts: 4, vms: 8, seed: 9 })
+  await assert.rejects(runSimulation({ scenario, policy: balancePolicy(), rounds: 5 }, { signal: AbortSignal.abort() }),
+    (e: unknown) => e instanceof SimAbortedError && e.code === 'SIM_ABORTED' && e.stage === 'setup')
+  const ctl = new AbortController()
+  await assert.rejects(runSimulation({ scenario, policy: balancePolicy(), rounds: 50 }, { signal: ctl.signal, onProgress: p => { if (p.round === 3) ctl.abort() } }),
+    (e: unknown) => e instanceof SimAbortedError && e.stage === 'run' && e.roundsDone === 3)
 })

@@ -34,7 +34,8 @@ export function renderSvg (p: PlotInput, width = 900, height = 500): string {
   })
   out.push(`<text x="${f(L.left + plotW / 2)}" y="${f(height - 12)}" text-anchor="middle">time (s, virtual)</text>`)
   out.push(`<text transform="translate(16 ${f(L.top + (height - L.top - L.bottom) / 2)}) rotate(-90)" text-anchor="middle">host load (% of cluster mean)</text>`)
-  out.push(`<text x="${f(width - L.right)}" y="${f(L.y(hi) - 5)}" text-anchor="end" fill="#2e7d32">band ${lo}-${hi} %</text>`)
+  out.push(`<rect x="${f(width - L.right - 172)}" y="${f(L.top - 15)}" width="14" height="9" fill="#4caf50" fill-opacity="0.3"/>`)
+  out.push(`<text x="${f(width - L.right)}" y="${f(L.top - 6)}" text-anchor="end" fill="#2e7d32">band ${lo}-${hi} % of mean</text>`)
   if (p.title !== undefined) out.push(`<text x="${f(width / 2)}" y="22" text-anchor="middle" font-size="15">${escapeXml(p.title)}</text>`)
   out.push('</svg>')
   return out.join('\n') + '\n'
