@@ -191,12 +191,17 @@ test('SIGHUP: allow-im and log-level apply at once, other changes are logged as 
   assert.equal((await parley('--socket', socket, 'status', '--json')).status, 0)
 })
 
-test('a second parleyd on the same socket exits 1 with PARLEY_SOCKET_IN_USE', async () => {
+test('a second parleyd on the same socket, or the same metrics port, exits 1 with a coded line', async () => {
   const other = join(dir, 'second')
   const d = startDaemon([...baseArgs(other, psk, 'h9'), '--socket', socket])
   const { code } = await d.exited
   assert.equal(code, 1)
   assert.match(d.stderr(), /^parleyd: error PARLEY_SOCKET_IN_USE: another parleyd answers on /)
+  const port = String(daemon.logs.find(l => l.msg === 'metrics endpoint listening')!.port)
+  const third = startDaemon([...baseArgs(other, psk, 'h9'), '--socket', join(other, 'third.sock'), '--http', `127.0.0.1:${port}`])
+  assert.equal((await third.exited).code, 1)
+  assert.match(third.stderr(), new RegExp(`^parleyd: error PARLEY_HTTP_FAILED: cannot serve metrics on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`))
+  assert.equal(existsSync(join(other, 'third.sock')), false)
   assert.equal((await parley('--socket', socket, 'status', '--json')).status, 0)
 })
 

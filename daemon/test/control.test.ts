@@ -164,6 +164,17 @@ test('a stale socket file is replaced; a live one is refused with PARLEY_SOCKET_
   assert.deepEqual(await callDaemon(stale, 'status'), { peerId: 'p1', vms: 2 })
 })
 
+test('the socket directory is created when missing; an unusable path is PARLEY_SOCKET_FAILED', async () => {
+  const path = join(dir, 'run', 'parley', 'p.sock')
+  const s = new ControlServer({ path, methods }, log)
+  await s.listen()
+  servers.push(s)
+  assert.deepEqual(await callDaemon(path, 'status'), { peerId: 'p1', vms: 2 })
+  writeFileSync(join(dir, 'plainfile'), '')
+  const bad = new ControlServer({ path: join(dir, 'plainfile', 'p.sock'), methods }, log)
+  await assert.rejects(bad.listen(), (e: ControlError) => e.code === 'PARLEY_SOCKET_FAILED' && /ENOTDIR|EEXIST/.test(e.message))
+})
+
 test('the client names a missing daemon PARLEY_NO_DAEMON with the path and errno', async () => {
   const path = join(dir, 'nobody.sock')
   await assert.rejects(callDaemon(path, 'status'), (e: ControlError) =>

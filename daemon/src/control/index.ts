@@ -1,7 +1,7 @@
 export * from './errors.js'
 export * from './protocol.js'
 export { checkDrain, checkNone, checkSubscribe, checkUnsubscribe } from './params.js'
-export { ControlServer, SocketInUseError } from './server.js'
+export { ControlServer, SocketInUseError, SocketListenError, claimSocketPath } from './server.js'
 export type { ControlServerInit, HandlerContext, MethodHandler, MethodTable } from './server.js'
 export { ControlClient, callDaemon } from './client.js'
 export type { CallOptions } from './client.js'

@@ -1,7 +1,8 @@
 // The daemon side of the control socket. Reads request lines, checks them, runs the method's
 // handler and writes its events and answer. A bad line gets a coded error answer and never takes the
 // daemon down; a client that hangs up aborts its streaming requests.
-import { chmodSync, existsSync, unlinkSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, unlinkSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { createConnection, createServer } from 'node:net'
 import type { Server, Socket } from 'node:net'
 import type { Logger } from 'pino'
@@ -42,6 +43,19 @@ export class SocketInUseError extends ControlError {
   }
 }
 
+export class SocketListenError extends ControlError {
+  constructor (path: string, why: string) {
+    super('PARLEY_SOCKET_FAILED', `cannot listen on ${path} (${why})`, 'check that its directory is writable by parleyd (RuntimeDirectory=parley in the unit), or give another --socket')
+  }
+}
+
+/** Refuses a path another live daemon answers on; removes a stale socket file. */
+export async function claimSocketPath (path: string): Promise<void> {
+  if (!existsSync(path)) return
+  if (await answers(path)) throw new SocketInUseError(path)
+  unlinkSync(path) // left by a daemon that did not stop cleanly
+}
+
 export class ControlServer {
   private server: Server | undefined
   private readonly sockets = new Set<Socket>()
@@ -51,14 +65,16 @@ export class ControlServer {
 
   async listen (): Promise<void> {
     const { path } = this.init
-    if (existsSync(path)) {
-      if (await answers(path)) throw new SocketInUseError(path)
-      unlinkSync(path) // left by a daemon that did not stop cleanly
+    await claimSocketPath(path)
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o750 })
+    } catch (e) {
+      throw new SocketListenError(path, (e as NodeJS.ErrnoException).code ?? (e as Error).message)
     }
     const server = createServer(sock => { this.accept(sock) })
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(path, () => { server.off('error', reject); resolve() })
+      server.once('error', (e: NodeJS.ErrnoException) => { reject(new SocketListenError(path, e.code ?? e.message)) })
+      server.listen(path, () => { server.removeAllListeners('error'); resolve() })
     })
     server.on('error', err => { this.log.error({ err }, 'control socket error') })
     chmodSync(path, this.init.mode ?? 0o660)

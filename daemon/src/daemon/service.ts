@@ -5,11 +5,11 @@ import type { Libp2pDiscovery } from '@parley/discovery'
 import { realClock } from '@parley/hypervisor'
 import type { Hypervisor, MemoryFabric } from '@parley/hypervisor'
 import type { LoadedConfig } from '../config/index.js'
-import { ControlServer } from '../control/index.js'
+import { claimSocketPath, ControlServer } from '../control/index.js'
 import { MetricsHttp, newCounters } from '../metrics/index.js'
 import { createAgent } from './agent.js'
 import { DrainController } from './drain.js'
-import { NetworkStartError } from './errors.js'
+import { DaemonError, NetworkStartError } from './errors.js'
 import type { Host } from './host.js'
 import { HostStateFile } from './host-state.js'
 import { openHypervisor } from './hypervisor.js'
@@ -53,6 +53,8 @@ export class Parleyd {
     const cleanup = async (): Promise<void> => { for (const close of closers.reverse()) await close().catch(() => {}) }
     try {
       log.info({ file: loaded.file, hypervisor: config.hypervisor, listen: config.listen, bootstrap: config.bootstrap, socket: config.socket, dataDir: config.dataDir }, 'starting')
+      // Before anything binds a port: a second parleyd on this host should fail on the socket.
+      await claimSocketPath(config.socket)
       ensureDataDir(config.dataDir)
       const { key } = await loadOrCreatePeerKey(config.dataDir, log)
       const psk = readPsk(config.psk, origins.psk ?? { kind: 'default' }, log)
@@ -116,7 +118,12 @@ export class Parleyd {
       let address: { address: string, port: number } | null = null
       if (config.http !== null) {
         const h = new MetricsHttp({ ...config.http, collect: async () => await collectMetrics(host), ready: () => host.ready }, deps.logging.logger.child({ component: 'metrics' }))
-        address = await h.listen()
+        try {
+          address = await h.listen()
+        } catch (e) {
+          const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
+          throw new DaemonError('PARLEY_HTTP_FAILED', `cannot serve metrics on ${config.http.host}:${config.http.port} (${why})`, 'another process has the port? set http to another HOST:PORT, or off')
+        }
         closers.push(async () => { await h.close() })
         http = h
       }
