@@ -8,7 +8,9 @@
  *  - RSS per node.
  * Env: PARLEY_BENCH_SIZES (default "50,100"), PARLEY_BENCH_LOOKUPS (default 200), PARLEY_SEED.
  */
+import { spawnSync } from 'node:child_process'
 import { availableParallelism, loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { pino } from 'pino'
 import { createLibp2pDiscovery, generateSwarmKey, routingTableSize, type Libp2pDiscovery } from '../src/index.js'
@@ -140,8 +142,18 @@ async function run (n: number, rand: () => number): Promise<void> {
   print(`stopped ${n} nodes in ${round((performance.now() - ts) / 1000, 1)} s`)
 }
 
-print(`# discovery lookup bench: sizes ${sizes.join(',')}, ${lookups} lookups each, seed ${seed} (replay with PARLEY_SEED=${seed}), node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map(x => round(x, 1)).join(' ')}`)
-const rand = seededRandom(seed)
-for (const n of sizes) await run(n, rand)
-// a ref'd timer is not needed any more: every stop is bounded
-process.exit(0)
+const only = process.env.PARLEY_BENCH_ONE_SIZE
+if (only === undefined) {
+  print(`# discovery lookup bench: sizes ${sizes.join(',')}, ${lookups} lookups each, seed ${seed} (replay with PARLEY_SEED=${seed}), node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map(x => round(x, 1)).join(' ')}`)
+  // one child process per size, so that RSS per node is not skewed by the previous cluster
+  for (const n of sizes) {
+    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
+      stdio: 'inherit', env: { ...process.env, PARLEY_BENCH_ONE_SIZE: String(n), PARLEY_SEED: String(seed + n) }
+    })
+    if (r.status !== 0) { print(`size ${n} failed with status ${r.status}`); process.exitCode = 1 }
+  }
+} else {
+  await run(Number(only), seededRandom(seed))
+  // every stop is bounded; do not wait for stragglers of abandoned stops
+  process.exit(0)
+}

@@ -2,13 +2,13 @@
  * The in-memory discovery at simulator scale: N peers on one MemoryNetwork, half of them
  * advertising one role with a capacity argument. Measures startup, advertise, gossip-path and
  * DHT-path lookups, request round trips, and heap per peer.
- * Env: PARLEY_BENCH_MEMORY_SIZES (default "1000,5000"), PARLEY_SEED.
+ * Env: PARLEY_BENCH_MEMORY_SIZES (default "1000,2000"), PARLEY_SEED.
  */
 import { pino } from 'pino'
 import { createMemoryDiscovery, MemoryNetwork, type Json, type MemoryDiscovery } from '../src/index.js'
 import { mb, print, round, seededRandom, summary } from './stats.js'
 
-const sizes = (process.env.PARLEY_BENCH_MEMORY_SIZES ?? '1000,5000').split(',').map(Number)
+const sizes = (process.env.PARLEY_BENCH_MEMORY_SIZES ?? '1000,2000').split(',').map(Number)
 const seed = Number(process.env.PARLEY_SEED ?? Date.now() % 1_000_000)
 const logger = pino({ level: 'error' })
 
