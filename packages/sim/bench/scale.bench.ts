@@ -37,7 +37,7 @@ for (const c of cases) {
         const m = process.memoryUsage()
         peakHeap = Math.max(peakHeap, m.heapUsed); peakRss = Math.max(peakRss, m.rss)
         last = p
-        if (c.hosts >= 1000 && (p.round % 5 === 0 || p.round === p.rounds)) console.log(`  round ${p.round}/${p.rounds}: ${(p.wallMs / 1000).toFixed(1)} s, ${p.migrations} migrations, ${p.outOfBand} out of band`)
+        if (c.hosts >= 1000 && p.stage === 'run' && (p.round % 5 === 0 || p.round === p.rounds)) console.log(`  round ${p.round}/${p.rounds}: ${(p.wallMs / 1000).toFixed(1)} s, ${p.migrations} migrations, ${p.outOfBand} out of band`)
       }
     })
   } catch (err) {

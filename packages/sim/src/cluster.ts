@@ -53,6 +53,8 @@ export interface ClusterComponents {
   readonly agentFactory: AgentFactory
   /** Stops building between hosts (the hosts built so far are closed). */
   readonly signal?: AbortSignal
+  /** Called now and then while building, with the number of hosts built so far. */
+  readonly onBuilt?: (hosts: number) => void
 }
 
 /** vCPUs a VM gets: enough for its demand, so the demand is what it really uses. */
@@ -71,7 +73,10 @@ export async function buildCluster (o: ClusterOptions, c: ClusterComponents): Pr
   const hosts: SimHostHandle[] = []
   for (const h of scenario.hosts) {
     // building is microtasks only: let timers (an abort deadline) run now and then
-    if (hosts.length % 64 === 63) await new Promise<void>(resolve => setImmediate(resolve))
+    if (hosts.length > 0 && hosts.length % 64 === 0) {
+      c.onBuilt?.(hosts.length)
+      await new Promise<void>(resolve => setImmediate(resolve))
+    }
     if (c.signal?.aborted === true) {
       await Promise.all(hosts.map(async x => { await x.hypervisor.close() }))
       throw new SimAbortedError('setup', hosts.length, 0)

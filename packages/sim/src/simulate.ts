@@ -30,6 +30,9 @@ export interface SimOptions {
 }
 
 export interface SimProgress {
+  /** 'setup' while hosts are being built (round 0), then 'run'. */
+  readonly stage: 'setup' | 'run'
+  readonly hostsBuilt: number
   readonly round: number
   readonly rounds: number
   readonly timeMs: number
@@ -65,10 +68,14 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
   const logger = c.logger ?? pino({ level: 'silent' })
   const clock = new VirtualClock(0)
   const agentFactory = c.agentFactory ?? RUNTIME_AGENT_FACTORY
+  const outBefore = outOfBand(hostLoads(scenario.hosts, scenario.vms, scenario.initial), band)
   const params: Partial<PolicyParams> = { ...o.params, overloadRatio: band.high, underloadRatio: band.low, sampleIntervalMs: roundMs }
   const cluster = await buildCluster(
     { scenario, policy: o.policy, params, ...(o.vmMemoryMiB === undefined ? {} : { vmMemoryMiB: o.vmMemoryMiB }) },
-    { clock, logger, agentFactory, ...(c.signal === undefined ? {} : { signal: c.signal }) }
+    {
+      clock, logger, agentFactory, ...(c.signal === undefined ? {} : { signal: c.signal }),
+      onBuilt: n => c.onProgress?.({ stage: 'setup', hostsBuilt: n, round: 0, rounds: o.rounds, timeMs: 0, migrations: 0, outOfBand: outBefore, wallMs: performance.now() - wallStart })
+    }
   )
 
   // Ground truth comes from the hypervisors: a VM that lands on a host has migrated there.
@@ -98,7 +105,7 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
     const l = hostLoads(scenario.hosts, scenario.vms, placement)
     times.push(clock.now() - start0)
     loads.push(l.map(round4))
-    c.onProgress?.({ round, rounds: o.rounds, timeMs: clock.now() - start0, migrations: migrations.length, outOfBand: outOfBand(l, band), wallMs: performance.now() - wallStart })
+    c.onProgress?.({ stage: 'run', hostsBuilt: scenario.hosts.length, round, rounds: o.rounds, timeMs: clock.now() - start0, migrations: migrations.length, outOfBand: outOfBand(l, band), wallMs: performance.now() - wallStart })
   }
   const final: Placement = { ...placement }
   for (const u of unsubscribe) u()

@@ -56,8 +56,14 @@ function writeBytes (path: string, bytes: Uint8Array | string): void {
 function progressPrinter (ctx: CliContext): { onProgress: (p: SimProgress) => void, done: () => void } {
   const tty = process.stderr.isTTY === true
   let last = -1
+  let lastBuilt = 0
   return {
     onProgress: (p) => {
+      if (p.stage === 'setup') {
+        if (tty) ctx.io.err(`\rbuilding hosts ${p.hostsBuilt}  ${(p.wallMs / 1000).toFixed(1)} s`)
+        else if (p.hostsBuilt - lastBuilt >= 1024) { lastBuilt = p.hostsBuilt; ctx.io.err(JSON.stringify({ event: 'sim.progress', ...p, wallMs: Math.round(p.wallMs) }) + '\n') }
+        return
+      }
       if (tty) {
         const width = 30
         const filled = Math.round(width * p.round / p.rounds)
