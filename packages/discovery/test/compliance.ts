@@ -220,6 +220,16 @@ export function complianceSuite (h: ComplianceHarness): void {
       assert.ok(!b.peers().includes(b.peerId))
       assert.ok(a.addresses().length > 0)
     })
+
+    it('reports a peer that leaves: disconnect event, then unreachable', async () => {
+      const gone = new Promise<void>(resolve => {
+        const off = a.on('peer:disconnect', ({ peerId }) => { if (peerId === c.peerId) { off(); resolve() } })
+      })
+      await c.stop()
+      await gone
+      await rejectsWithCode(a.request(c.peerId, '/test/double/1', { n: 1 }, { timeoutMs: 3000 }), ['DISC_PEER_UNREACHABLE', 'DISC_TIMEOUT'])
+      await rejectsWithCode(c.advertise('im', 'r', null), 'DISC_STOPPED')
+    })
   })
 
   describe(`Discovery compliance (rate bound): ${h.name}`, () => {
