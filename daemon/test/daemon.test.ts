@@ -268,6 +268,21 @@ test('drain deadline: a VM that keeps failing is reported with the last failure 
   assert.deepEqual(r.results.find(x => x.vm === 'stuck'), { vm: 'stuck', outcome: 'unplaced', reason: 'HV_MIGRATION_FAILED: target refused' })
 })
 
+test('a VM that turns up during a drain is drained too; one moved by hand counts as gone', async () => {
+  const { h1, h2, drain } = await drainSetup([['a', true], ['off1', false]])
+  const pending = drain.drain({ wait: true, force: true, deadlineMs: 20_000 }, () => {}, new AbortController().signal)
+  await new Promise(resolve => setTimeout(resolve, 100))
+  await h1.define({ name: 'late', vcpus: 1, memoryMiB: 256 })
+  await h1.start('late')
+  for (let i = 0; i < 100 && drain.state().total < 3; i++) await new Promise(resolve => setTimeout(resolve, 20))
+  assert.equal(drain.state().total, 3)
+  await h1.migrate('late', h2.migrationUri)
+  await h1.undefine('off1')
+  const r = await pending
+  assert.equal(r.empty, true)
+  assert.deepEqual(r.results.map(x => [x.vm, x.outcome]).sort(), [['a', 'moved'], ['late', 'moved'], ['off1', 'moved']])
+})
+
 test('uncordon during a drain stops it and reports the VMs left', async () => {
   const { drain } = await drainSetup([['a', true], ['b', true], ['c', true], ['d', true]], { failOn: 'a' })
   const pending = drain.drain({ wait: true, deadlineMs: 60_000 }, () => {}, new AbortController().signal)

@@ -36,6 +36,7 @@ class DrainRun {
   private finish!: (r: DrainResult) => void
   private readonly stop = new AbortController()
 
+  /** Every VM the drain has to move: those here at the start, and any that turn up meanwhile. */
   constructor (readonly total: string[], readonly deadlineAt: number) {
     this.remaining = [...total]
     this.done = new Promise(resolve => { this.finish = resolve })
@@ -49,7 +50,9 @@ class DrainRun {
   }
 
   record (r: DrainVmResult): void {
-    if (this.results.get(r.vm)?.outcome === r.outcome) return
+    const prev = this.results.get(r.vm)
+    // the same news again, unless it now says where the VM went
+    if (prev?.outcome === r.outcome && (prev.to !== undefined || r.to === undefined)) return
     this.results.set(r.vm, r)
     this.emit({ type: 'vm', result: r })
   }
@@ -126,12 +129,15 @@ export class DrainController {
     try {
       while (!run.signal.aborted) {
         const here = new Set((await hypervisor.list().catch(() => null))?.filter(owned).map(d => d.name) ?? run.remaining)
-        const before = run.remaining.length
+        const before = `${run.total.length}/${run.remaining.length}`
+        for (const vm of here) {
+          if (!run.total.includes(vm)) { run.total.push(vm); run.remaining.push(vm) }
+        }
         for (const vm of run.remaining) {
-          if (!here.has(vm) && !run.results.has(vm)) run.record({ vm, outcome: 'moved' })
+          if (!here.has(vm) && run.results.get(vm)?.outcome !== 'moved') run.record({ vm, outcome: 'moved' })
         }
         run.remaining = run.remaining.filter(vm => here.has(vm))
-        if (run.remaining.length !== before) run.emit(run.progress())
+        if (`${run.total.length}/${run.remaining.length}` !== before) run.emit(run.progress())
         if (run.remaining.length === 0) {
           log.info({ vms: run.total.length }, 'drain finished: the host is empty')
           this.finishRun(run, true)
