@@ -78,15 +78,42 @@ export interface FfdResult {
  */
 export function firstFitDecreasing (hosts: readonly SimHost[], vms: readonly SimVm[], fill = 1): FfdResult {
   const order = hosts.map((h, i) => ({ h, i })).sort((x, y) => y.h.capacity - x.h.capacity || x.i - y.i).map(x => x.h)
-  const used = order.map(() => 0)
+  const room = new RoomTree(order.map(h => h.capacity * fill + 1e-9))
   const placement: Placement = {}
   const unplaced: string[] = []
   const sorted = [...vms].sort((a, b) => b.load - a.load || a.id.localeCompare(b.id))
   for (const v of sorted) {
-    const k = order.findIndex((h, j) => (used[j] as number) + v.load <= h.capacity * fill + 1e-9)
+    const k = room.firstWith(v.load)
     if (k < 0) { unplaced.push(v.id); continue }
-    used[k] = (used[k] as number) + v.load
+    room.take(k, v.load)
     placement[v.id] = (order[k] as SimHost).id
   }
-  return { hosts: used.filter(u => u > 0).length, placement, unplaced }
+  return { hosts: new Set(Object.values(placement)).size, placement, unplaced }
+}
+
+/** Max-tree over the hosts' free room: the first host with room for a VM in O(log hosts). */
+class RoomTree {
+  private readonly size: number
+  private readonly max: Float64Array
+  constructor (room: readonly number[]) {
+    let n = 1
+    while (n < room.length) n *= 2
+    this.size = n
+    this.max = new Float64Array(2 * n).fill(-Infinity)
+    room.forEach((r, i) => { this.max[n + i] = r })
+    for (let i = n - 1; i >= 1; i--) this.max[i] = Math.max(this.max[2 * i] as number, this.max[2 * i + 1] as number)
+  }
+
+  firstWith (need: number): number {
+    if ((this.max[1] as number) < need) return -1
+    let i = 1
+    while (i < this.size) i = (this.max[2 * i] as number) >= need ? 2 * i : 2 * i + 1
+    return i - this.size
+  }
+
+  take (k: number, amount: number): void {
+    let i = k + this.size
+    this.max[i] = (this.max[i] as number) - amount
+    for (i >>= 1; i >= 1; i >>= 1) this.max[i] = Math.max(this.max[2 * i] as number, this.max[2 * i + 1] as number)
+  }
 }
