@@ -47,6 +47,11 @@ export async function createAgent (init: AgentInit, components: AgentComponents)
   const agent: HostAgent = createHostAgent(
     { name: init.name, cordoned: init.cordoned, policy: init.policy, ...(init.migrateUri === undefined ? {} : { migrateUri: init.migrateUri }) },
     { hypervisor: components.hypervisor, discovery: components.discovery, logger: components.logger, clock: components.clock })
+  return adaptAgent(agent, components.clock)
+}
+
+/** The daemon's view of a runtime host agent (exported for tests with a fake agent). */
+export function adaptAgent (agent: HostAgent, clock: Clock): DaemonAgent {
   // When this host joined each interaction it is in (the runtime's status has no start for a lease).
   const joinedAt = new Map<string, number>()
   agent.on(e => {
@@ -64,7 +69,7 @@ export async function createAgent (init: AgentInit, components: AgentComponents)
       // Interactions in flight get until `signal` to end on their own; stop() then aborts the rest
       // cleanly (participants are told, leases released, migrations are atomic).
       while (busy() && !signal.aborted) {
-        await components.clock.sleep(IDLE_POLL_MS, signal).catch(() => {})
+        await clock.sleep(IDLE_POLL_MS, signal).catch(() => {})
       }
       await agent.stop()
     },
