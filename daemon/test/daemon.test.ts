@@ -18,6 +18,7 @@ import type { AgentEvent, DaemonAgent } from '../src/daemon/agent.js'
 import { DrainController } from '../src/daemon/drain.js'
 import { DaemonError } from '../src/daemon/errors.js'
 import { loadOrCreatePeerKey, readPsk } from '../src/daemon/keys.js'
+import { makeDirs } from '../src/daemon/make-dirs.js'
 import { parseMemoryUri } from '../src/daemon/memory-uri.js'
 import { createNotifier } from '../src/daemon/sd-notify.js'
 import { checkIm, imHash, isAllowed, SubscriptionJournal } from '../src/daemon/subscriptions.js'
@@ -93,6 +94,16 @@ test('the peer key is created 0600 once and reused; a loose mode is tightened; a
   assert.equal(statSync(first.path).mode & 0o777, 0o600)
   writeFileSync(first.path, 'garbage')
   await assert.rejects(loadOrCreatePeerKey(data, log), (e: DaemonError) => e.code === 'PARLEY_PEER_KEY_INVALID' && /delete it/.test(e.hint))
+})
+
+test('makeDirs creates missing parents with the mode, accepts existing dirs, and fails fast where mkdir -p cannot', () => {
+  const nested = join(dir, 'a', 'b', 'c')
+  makeDirs(nested, 0o750)
+  assert.equal(statSync(nested).mode & 0o777, 0o750)
+  makeDirs(nested, 0o700)
+  writeFileSync(join(dir, 'afile'), '')
+  assert.throws(() => { makeDirs(join(dir, 'afile', 'x'), 0o700) }, (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR')
+  if (existsSync('/proc/self')) assert.throws(() => { makeDirs('/proc/parley-nope/x', 0o700) }, (e: NodeJS.ErrnoException) => e.code === 'ENOENT')
 })
 
 test('the PSK file: missing or malformed names the psk key and its source', () => {

@@ -1,11 +1,12 @@
 // The daemon side of the control socket. Reads request lines, checks them, runs the method's
 // handler and writes its events and answer. A bad line gets a coded error answer and never takes the
 // daemon down; a client that hangs up aborts its streaming requests.
-import { chmodSync, existsSync, mkdirSync, unlinkSync } from 'node:fs'
+import { chmodSync, existsSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createConnection, createServer } from 'node:net'
 import type { Server, Socket } from 'node:net'
 import type { Logger } from 'pino'
+import { makeDirs } from '../daemon/make-dirs.js'
 import {
   BadJsonError, BadRequestError, BusyError, ControlError, InternalError, RequestTooLargeError, UnknownMethodError,
 } from './errors.js'
@@ -67,7 +68,7 @@ export class ControlServer {
     const { path } = this.init
     await claimSocketPath(path)
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o750 })
+      makeDirs(dirname(path), 0o750)
     } catch (e) {
       throw new SocketListenError(path, (e as NodeJS.ErrnoException).code ?? (e as Error).message)
     }

@@ -1,6 +1,6 @@
 // The host's persistent identity and the cluster key. The peer key is created on first start in
 // the data dir with mode 0600 and reused afterwards, so the peer id survives restarts.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generatePrivateKey, loadPrivateKey, parseSwarmKey, serialisePrivateKey } from '@parley/discovery'
 import type { PrivateKey } from '@parley/discovery'
@@ -8,12 +8,13 @@ import type { Logger } from 'pino'
 import { InvalidValueError } from '../config/index.js'
 import type { Origin } from '../config/index.js'
 import { DataDirError, PeerKeyError } from './errors.js'
+import { makeDirs } from './make-dirs.js'
 
 export const PEER_KEY_FILE = 'peer.key'
 
 export function ensureDataDir (dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    makeDirs(dir, 0o700)
   } catch (e) {
     throw new DataDirError(dir, (e as NodeJS.ErrnoException).code ?? (e as Error).message)
   }
