@@ -121,6 +121,8 @@ class Agent implements HostAgent, ParticipantHost {
     this.stopCtl.abort()
     await Promise.all([...this.slots.values()].map(async s => { await s.loop }))
     await Promise.all(this.background)
+    const held = this.leases.held
+    if (held !== null) this.leases.release(held.interaction) // its coordinator's next call is refused: RT_NO_LEASE
     await this.c.discovery.unhandle(INVITE_PROTOCOL).catch(() => {})
     await this.c.discovery.unhandle(CONSTRAINT_PROTOCOL).catch(() => {})
     await this.cluster.stop()
@@ -239,7 +241,17 @@ class Agent implements HostAgent, ParticipantHost {
   private async runSlot (slot: Slot): Promise<void> {
     const initial = this.initialTerm(slot.im)
     while (this.running && !slot.stopped) {
-      if (!await this.localPhase(slot)) break
+      let engage: boolean
+      try {
+        engage = await this.localPhase(slot)
+      } catch (err) {
+        // a bug or a bad role term must not kill the host's loop: restart the initial role
+        this.log.error({ code: codeOf(err), err: messageOf(err), im: slot.im.name }, 'local loop failed; restarting the initial role')
+        slot.peer.become(initial)
+        if (await this.sleep(this.params.sampleIntervalMs)) continue
+        break
+      }
+      if (!engage) break
       let next: Term
       try {
         next = slot.im.roles.get(slot.peer.roleName)?.kind === 'seeks' ? await this.initiate(slot) : await this.awaitInvitation(slot)
@@ -319,7 +331,7 @@ class Agent implements HostAgent, ParticipantHost {
       dispatch: this.registry.dispatcher(),
       argsFor: r => this.argsFor(r),
       emit: e => { this.emit(e) },
-      renewOwn: i => { try { this.leases.renew(i); return true } catch { return false } },
+      renewOwn: i => this.leases.extend(i),
       handOver: (i, coordinator) => { this.leases.handOver(i, coordinator) },
       stopping: () => !this.running
     }
@@ -391,19 +403,19 @@ class Agent implements HostAgent, ParticipantHost {
     const every = Math.max(5, Math.min(500, Math.floor(this.params.leaseTtlMs / 10)))
     while (this.running) {
       if (!await this.sleep(every)) return
-      const held = this.leases.held
-      // a lease this host coordinates is alive as long as its coordinator runs here
-      if (held !== null && held.coordinator === this.self && this.coordinating.has(held.interaction)) { this.leases.renew(held.interaction); continue }
-      const l = this.leases.expire()
-      if (l === null) continue
-      const slot = this.slotOf(l.interaction)
-      this.emit({ type: 'interaction-aborted', interaction: l.interaction, imHash: l.imHash, code: 'RT_LEASE_EXPIRED', reason: `coordinator ${l.coordinator} stopped renewing` })
-      if (slot !== undefined) {
-        slot.interaction = l.interaction
-        this.leases.grant(l.interaction, l.coordinator, l.imHash, 1) // finish() releases it again
-        this.finish(slot, l.interaction, this.initialTerm(slot.im), 'expired', `coordinator ${l.coordinator} stopped renewing the lease`)
-      }
+      try { this.sweep() } catch (err) { this.log.error({ code: codeOf(err), err: messageOf(err) }, 'lease sweep failed') }
     }
+  }
+
+  private sweep (): void {
+    const held = this.leases.held
+    // a lease this host coordinates is alive as long as its coordinator runs here
+    if (held !== null && held.coordinator === this.self && this.coordinating.has(held.interaction)) { this.leases.extend(held.interaction); return }
+    const l = this.leases.expire()
+    if (l === null) return
+    this.emit({ type: 'interaction-aborted', interaction: l.interaction, imHash: l.imHash, code: 'RT_LEASE_EXPIRED', reason: `coordinator ${l.coordinator} stopped renewing` })
+    const slot = this.slotOf(l.interaction)
+    if (slot !== undefined) this.finish(slot, l.interaction, this.initialTerm(slot.im), 'expired', `coordinator ${l.coordinator} stopped renewing the lease`)
   }
 
   private async sleep (ms: number): Promise<boolean> {

@@ -175,6 +175,9 @@ export function codeOf (err: unknown): string {
   return 'RT_INTERNAL'
 }
 
+/** The error's message, with its cause's when it has one (e.g. the transport error under DISC_*). */
 export function messageOf (err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
+  if (!(err instanceof Error)) return String(err)
+  const cause = err.cause instanceof Error ? `: ${err.cause.name} ${err.cause.message}` : ''
+  return `${err.message}${cause}`
 }

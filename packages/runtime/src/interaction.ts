@@ -261,9 +261,11 @@ export class Interaction {
         args: call.args.map(termToJson),
         context: { im: this.ctx.im, coordinator: this.ctx.coordinator, participants: this.ctx.participants, notes: this.ctx.notes }
       }
+      const t0 = this.deps.clock.now()
       const reply = await this.deps.discovery.request(peer, CONSTRAINT_PROTOCOL, body as unknown as Json, {
         timeoutMs: this.deps.params.constraintTimeoutMs, validate: validateConstraintReply, signal: this.halt.signal
       })
+      this.log.trace({ peer, key: call.key, ms: Math.round(this.deps.clock.now() - t0), outcome: reply.outcome }, 'remote constraint')
       Object.assign(this.ctx.notes, reply.notes)
       if (typeof reply.outcome === 'boolean') return reply.outcome
       try {

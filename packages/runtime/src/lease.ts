@@ -38,6 +38,17 @@ export class LeaseTable {
     return l
   }
 
+  /**
+   * Extends the lease of `interaction` even past its expiry, as long as it was not collected: for
+   * the lease a live coordinator holds on its own host. False when another lease (or none) is held.
+   */
+  extend (interaction: string): boolean {
+    const l = this.current
+    if (l === null || l.interaction !== interaction) return false
+    l.expiresAt = this.now() + l.ttlMs
+    return true
+  }
+
   /** The unexpired lease of `interaction`, or NoLeaseError. */
   valid (interaction: string): Lease {
     const l = this.current
