@@ -24,8 +24,10 @@ export async function statusView (host: Host): Promise<StatusResult> {
     addresses: host.discovery.addresses(),
     hypervisor: { uri: host.config().hypervisor, backend: host.hypervisor.backend, host: host.hostInfo.hostname, migrationUri: host.hostInfo.migrationUri },
     runtime: host.agent.attached ? 'attached' : 'absent',
-    subscriptions: [...host.subscriptions.values()].map(s => ({ name: s.name, hash: s.hash, roles: [], since: s.since }))
-      .map(s => ({ ...s, roles: agent.slots.filter(sl => sl.name === s.name && sl.role !== '').map(sl => sl.role) })),
+    subscriptions: [...host.subscriptions.values()].map(s => ({
+      name: s.name, hash: s.hash, since: s.since,
+      roles: agent.slots.filter(sl => sl.name === s.name && sl.role !== '').map(sl => sl.role),
+    })),
     roles: agent.slots.filter(s => s.role !== '').map(s => ({ im: s.name, role: s.role, args: { phase: s.phase, interaction: s.interaction } })),
     interactions: agent.interactions.map(i => ({
       id: i.id,
