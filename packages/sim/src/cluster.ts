@@ -3,6 +3,7 @@
 // createHostAgent, subscribed to the policy IM. The simulator decides nothing here: it places the
 // scenario's VMs, sets their CPU demand, and hands everything else to the agents.
 import { createMemoryDiscovery, MemoryNetwork } from '@parley/discovery'
+import type { MemoryDiscovery } from '@parley/discovery'
 import { createMemoryFabric, createMemoryHypervisor } from '@parley/hypervisor'
 import type { MemoryHypervisor } from '@parley/hypervisor'
 import { createHostAgent } from '@parley/runtime'
@@ -29,6 +30,7 @@ export interface PolicySource {
 export interface SimHostHandle {
   readonly id: string
   readonly hypervisor: MemoryHypervisor
+  readonly discovery: MemoryDiscovery
   readonly agent: HostAgent
 }
 
@@ -36,7 +38,10 @@ export interface Cluster {
   readonly hosts: readonly SimHostHandle[]
   readonly network: MemoryNetwork
   start (): Promise<void>
+  /** Stops the agents (in-flight interactions need the clock to keep moving: see simulate.ts). */
   stop (): Promise<void>
+  /** Closes discovery peers and hypervisors, after stop(). */
+  close (): Promise<void>
 }
 
 export interface ClusterOptions {
@@ -99,12 +104,18 @@ export async function buildCluster (o: ClusterOptions, c: ClusterComponents): Pr
       const e = err as { code?: string, message?: string }
       throw new PolicyRejectedError(o.policy.file, `${e.code ?? 'error'}: ${e.message ?? String(err)}`, { cause: err })
     }
-    hosts.push({ id: h.id, hypervisor, agent })
+    hosts.push({ id: h.id, hypervisor, discovery, agent })
   }
   return {
     hosts,
     network,
     start: async () => { for (const h of hosts) await h.agent.start() },
-    stop: async () => { await Promise.all(hosts.map(async h => { await h.agent.stop() })) }
+    stop: async () => { await Promise.all(hosts.map(async h => { await h.agent.stop() })) },
+    close: async () => {
+      await Promise.all(hosts.map(async h => {
+        await h.discovery.stop().catch(() => {})
+        await h.hypervisor.close()
+      }))
+    }
   }
 }

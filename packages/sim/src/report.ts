@@ -43,6 +43,13 @@ export interface Messages {
   readonly requests: number
 }
 
+export interface AgentEventCounts {
+  readonly interactionsStarted: number
+  readonly interactionsEnded: number
+  readonly interactionsAborted: number
+  readonly migrationsFailed: number
+}
+
 export interface Series {
   /** Virtual time (ms) of each point; point 0 is the initial placement. */
   readonly times: readonly number[]
@@ -66,6 +73,8 @@ export interface SimReport {
   readonly migrations: readonly MigrationRecord[]
   readonly final: Placement
   readonly messages: Messages
+  /** What the agents reported (for information; the checked figures come from the hypervisors). */
+  readonly agentEvents: AgentEventCounts
   readonly baseline: Baseline
   readonly efficacy: Efficacy
   readonly series: Series

@@ -82,13 +82,20 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
   const placement: Placement = { ...scenario.initial }
   const migrations: MigrationRecord[] = []
   let round = 0
-  const unsubscribe = cluster.hosts.map(h => h.hypervisor.on(e => {
+  const agentEvents = { interactionsStarted: 0, interactionsEnded: 0, interactionsAborted: 0, migrationsFailed: 0 }
+  const unsubscribeAgents = cluster.hosts.map(h => h.agent.on(e => {
+    if (e.type === 'interaction-started') agentEvents.interactionsStarted++
+    else if (e.type === 'interaction-ended') agentEvents.interactionsEnded++
+    else if (e.type === 'interaction-aborted') agentEvents.interactionsAborted++
+    else if (e.type === 'migration-failed') agentEvents.migrationsFailed++
+  }))
+  const unsubscribe = [...unsubscribeAgents, ...cluster.hosts.map(h => h.hypervisor.on(e => {
     if (e.type !== 'migrated-in') return
     const from = placement[e.domain]
     if (from === undefined || from === h.id) return
     migrations.push({ time: clock.now(), round: round + 1, vm: e.domain, from, to: h.id })
     placement[e.domain] = h.id
-  }))
+  }))]
   const times: number[] = [0]
   const loads: number[][] = [hostLoads(scenario.hosts, scenario.vms, placement).map(round4)]
   const start0 = clock.now()
@@ -98,6 +105,7 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
     if (c.signal?.aborted === true) {
       for (const u of unsubscribe) u()
       await stopWithin(cluster.stop(), clock, roundMs, o.stopGraceRounds ?? 60)
+      await cluster.close()
       throw new SimAbortedError('run', cluster.hosts.length, round)
     }
     await clock.advance(roundMs)
@@ -111,6 +119,7 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
   for (const u of unsubscribe) u()
   const stats = { ...cluster.network.stats }
   await stopWithin(cluster.stop(), clock, roundMs, o.stopGraceRounds ?? 60)
+  await cluster.close()
 
   const baseline = computeBaseline(scenario.hosts, scenario.vms, scenario.initial, band)
   const efficacy = computeEfficacy(scenario.hosts, scenario.vms, scenario.initial, final, migrations.length, band, baseline)
@@ -128,6 +137,7 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
     initial: scenario.initial,
     migrations,
     final,
+    agentEvents,
     messages: { total, perHost: round4(total / scenario.hosts.length), gossip: stats.gossipDelivered, requests: stats.requests },
     baseline,
     efficacy,

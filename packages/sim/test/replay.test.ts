@@ -12,7 +12,7 @@ function syntheticReport (): SimReport {
   const loads = [hostLoads(s.hosts, s.vms, s.initial), hostLoads(s.hosts, s.vms, g.final)]
   return {
     format: REPORT_FORMAT, seed: 99, policy: { file: 'x.lcc', name: 'x' }, band: [80, 120], roundMs: 1000, rounds: migrations.length,
-    agentFactory: 'test', hosts: s.hosts, vms: s.vms, initial: s.initial, migrations, final: g.final,
+    agentFactory: 'test', agentEvents: { interactionsStarted: 0, interactionsEnded: 0, interactionsAborted: 0, migrationsFailed: 0 }, hosts: s.hosts, vms: s.vms, initial: s.initial, migrations, final: g.final,
     messages: { total: 0, perHost: 0, gossip: 0, requests: 0 }, baseline,
     efficacy: computeEfficacy(s.hosts, s.vms, s.initial, g.final, migrations.length, PAPER_BAND, baseline),
     series: { times: [0, 1000 * migrations.length], loads }, wallMs: 0

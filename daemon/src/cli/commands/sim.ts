@@ -89,6 +89,7 @@ function summary (r: SimReport, replayCmd: string): string {
     `  hosts out of band    ${e.outOfBandBefore} -> ${e.outOfBandAfter}   (greedy: ${g.outOfBand})`,
     `  load std dev         ${e.stddevBefore} -> ${e.stddevAfter} % of mean`,
     `  active hosts         ${e.activeHostsBefore} -> ${e.activeHostsAfter}   (released ${e.hostsReleased}; first-fit decreasing needs ${r.baseline.ffd.hosts})`,
+    `  agent events         interaction-started ${r.agentEvents.interactionsStarted}, -ended ${r.agentEvents.interactionsEnded}, -aborted ${r.agentEvents.interactionsAborted}; migration-failed ${r.agentEvents.migrationsFailed}`,
     `  messages             ${r.messages.total}   (${r.messages.perHost} per host; gossip ${r.messages.gossip}, requests ${r.messages.requests})`,
     `  wall time            ${(r.wallMs / 1000).toFixed(2)} s   peers built by ${r.agentFactory}`,
     `  replay               ${replayCmd}`
