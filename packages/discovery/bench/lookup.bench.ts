@@ -84,7 +84,7 @@ async function run (n: number, rand: () => number): Promise<void> {
     const before = seeker.stats().dhtMessages
     const t = performance.now()
     try {
-      const cs = await seeker.findCandidates(im, roles[r], { dhtOnly: true, limit: full ? 20 : 1, timeoutMs: 5000 })
+      const cs = await seeker.findCandidates(im, roles[r], { dhtOnly: true, follow: false, limit: full ? 20 : 1, timeoutMs: 5000 })
       const dt = performance.now() - t
       if (!cs.some(c => c.peerId === advertisers[r].peerId)) misses++
       ;(full ? fullLat : firstLat).push(dt)

@@ -55,6 +55,8 @@ export interface FindCandidatesOptions {
   gossipOnly?: boolean
   /** skip the gossip table (measures the DHT path alone; default false) */
   dhtOnly?: boolean
+  /** also follow the IM's announcements from now on (default true; false for a one-off lookup) */
+  follow?: boolean
 }
 
 export interface AdvertiseOptions {

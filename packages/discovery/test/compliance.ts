@@ -54,7 +54,7 @@ export function complianceSuite (h: ComplianceHarness): void {
     it('finds an advertised role through the DHT alone (args unknown)', async () => {
       const im = `im-dht-${tag}`
       await a.advertise(im, 'idle', { x: 1 })
-      const found = await waitFor(async () => (await c.findCandidates(im, 'idle', { dhtOnly: true })).find(x => x.peerId === a.peerId))
+      const found = await waitFor(async () => (await c.findCandidates(im, 'idle', { dhtOnly: true, follow: false })).find(x => x.peerId === a.peerId))
       assert.ok(found, 'C should find A as a DHT provider')
       assert.equal(found.source, 'dht')
       assert.equal(found.args, undefined)

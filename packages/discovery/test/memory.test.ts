@@ -75,6 +75,19 @@ describe('memory discovery', () => {
     assert.deepEqual(first.ids, ['mem-0000', 'mem-0001', 'mem-0002'])
   })
 
+  it('follows an IM on lookup unless told not to', async () => {
+    const net = new MemoryNetwork()
+    const [a, b, c] = await peers(net, 3)
+    await a.advertise('im-f', 'r', { x: 1 })
+    assert.equal((await b.findCandidates('im-f', 'r', { follow: false }))[0]?.source, 'dht')
+    assert.equal((await c.findCandidates('im-f', 'r'))[0]?.source, 'dht')
+    await new Promise(resolve => setTimeout(resolve, 300))
+    assert.equal(b.announcements('im-f').length, 0)
+    assert.equal(c.announcements('im-f').length, 1, 'the new follower got a re-announcement')
+    assert.equal((await c.findCandidates('im-f', 'r'))[0]?.source, 'gossip')
+    await Promise.all([a.stop(), b.stop(), c.stop()])
+  })
+
   it('keeps networks independent (no module-level state)', async () => {
     const n1 = new MemoryNetwork()
     const n2 = new MemoryNetwork()

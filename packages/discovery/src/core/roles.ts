@@ -151,7 +151,7 @@ export class Roles {
 
   async findCandidates (imHash: string, role: string, options: FindCandidatesOptions = {}): Promise<Candidate[]> {
     checkRoleRef(imHash, role)
-    this.watch(imHash)
+    if (options.follow !== false) this.watch(imHash)
     const limit = options.limit ?? 20
     const out: Candidate[] = []
     const seen = new Set<string>([this.net.selfId])
