@@ -3,9 +3,10 @@
 // and coordinates the interaction (see interaction.ts). It serves /parley/invite/1 and
 // /parley/constraint/1 for the interactions others coordinate (see handlers.ts), keeps the lease
 // table, gossips its load for the cluster mean, and emits events for the daemon and the simulator.
-import type { Json } from '@parley/discovery'
-import { ConstraintRegistry, PeerRun, copyTerm, termFromJson, termToJson, termToString } from '@parley/lcc'
-import type { ConstraintFn, Term } from '@parley/lcc'
+import type { Discovery, Json } from '@parley/discovery'
+import type { Clock } from '@parley/hypervisor'
+import { ConstraintRegistry, PeerRun, copyTerm, termToJson, termToString } from '@parley/lcc'
+import type { ConstraintDispatcher, ConstraintFn, Term, Timers } from '@parley/lcc'
 import type { Logger } from 'pino'
 import { balanceComponents } from './components/balance.js'
 import { ClusterLoad } from './components/cluster-load.js'
@@ -14,14 +15,14 @@ import { AlreadySubscribedError, AgentStoppedError, InvalidInitError, codeOf, me
 import { constraintHandler, inviteHandler } from './handlers.js'
 import type { ParticipantHost } from './handlers.js'
 import { loadIm } from './im.js'
-import type { LoadedIm } from './im.js'
-import { Interaction, newInteractionId } from './interaction.js'
-import type { InteractionDeps, StartParticipant } from './interaction.js'
+import type { Interaction, StartParticipant } from './interaction.js'
 import { LeaseTable } from './lease.js'
 import { resolvePolicy } from './policy.js'
 import { CONSTRAINT_PROTOCOL, INVITE_PROTOCOL, validateConstraintRequest, validateInviteRequest } from './protocol.js'
 import type { InviteBody } from './protocol.js'
-import { Deferred, Slot } from './slot.js'
+import { Slot } from './slot.js'
+import { SlotRunner, initialTerm } from './slot-runner.js'
+import type { EventIn, SlotHost } from './slot-runner.js'
 import type {
   HostAgentComponents, HostAgentEvent, HostAgentInit, HostAgentListener, HostAgentStatus, PolicyParams, Subscription
 } from './types.js'
@@ -44,21 +45,22 @@ export interface HostAgent {
   on (listener: HostAgentListener): () => void
 }
 
-type EventIn = HostAgentEvent extends infer T ? T extends unknown ? Omit<T, 'at' | 'host'> : never : never
 
 export function createHostAgent (init: HostAgentInit, components: HostAgentComponents): HostAgent {
   return new Agent(init, components)
 }
 
-class Agent implements HostAgent, ParticipantHost {
+class Agent implements HostAgent, ParticipantHost, SlotHost {
   readonly peerId: string
   readonly name: string
   readonly self: string
   readonly log: Logger
   readonly leases: LeaseTable
   readonly params: PolicyParams
+  readonly coordinating = new Map<string, Interaction>()
+  readonly dispatcher: ConstraintDispatcher
   private readonly slots = new Map<string, Slot>()
-  private readonly coordinating = new Map<string, Interaction>()
+  private readonly runner: SlotRunner
   private readonly listeners = new Set<HostAgentListener>()
   private readonly registry: ConstraintRegistry
   private readonly model: LoadModel
@@ -68,6 +70,7 @@ class Agent implements HostAgent, ParticipantHost {
   private stopCtl = new AbortController()
   private background: Array<Promise<void>> = []
   private isCordoned: boolean
+  private offHypervisor: (() => void) | null = null
 
   constructor (private readonly init: HostAgentInit, private readonly c: HostAgentComponents) {
     if (typeof init.name !== 'string' || init.name === '') throw new InvalidInitError('name', 'must be a non-empty string')
@@ -91,10 +94,17 @@ class Agent implements HostAgent, ParticipantHost {
       arrivalTimeoutMs: this.params.arrivalTimeoutMs
     })
     this.registry = new ConstraintRegistry({ ...balance, ...(c.constraints ?? {}) })
+    this.dispatcher = this.registry.dispatcher()
+    this.runner = new SlotRunner(this)
     for (const s of init.subscriptions ?? []) this.addSlot(s)
   }
 
   get cordoned (): boolean { return this.isCordoned }
+  get discovery (): Discovery { return this.c.discovery }
+  get clock (): Clock { return this.c.clock }
+  get timers (): Timers | undefined { return this.c.timers }
+  get stopSignal (): AbortSignal { return this.stopCtl.signal }
+  isRunning (): boolean { return this.running }
   get ttlMs (): number { return this.params.leaseTtlMs }
 
   // ---- public API ------------------------------------------------------------------------
@@ -108,8 +118,10 @@ class Agent implements HostAgent, ParticipantHost {
     await this.c.discovery.handle(CONSTRAINT_PROTOCOL, constraintHandler(this), {
       validate: validateConstraintRequest, timeoutMs: this.params.constraintTimeoutMs
     })
+    // a VM that arrived is not moved again within the cooldown, even if its interaction aborted
+    this.offHypervisor = this.c.hypervisor.on(e => { if (e.type === 'migrated-in') this.model.coolDown(e.domain) })
     this.background = [this.loadLoop(), this.sweepLoop()]
-    for (const s of this.slots.values()) s.loop = this.runSlot(s)
+    for (const s of this.slots.values()) s.loop = this.runner.run(s)
     this.log.info({ subscriptions: [...this.slots.values()].map(s => s.im.name), cordoned: this.isCordoned }, 'host agent started')
   }
 
@@ -119,6 +131,8 @@ class Agent implements HostAgent, ParticipantHost {
     for (const i of this.coordinating.values()) i.requestAbort('RT_STOPPED', 'the host agent is stopping')
     for (const s of this.slots.values()) this.release(s)
     this.stopCtl.abort()
+    this.offHypervisor?.()
+    this.offHypervisor = null
     await Promise.all([...this.slots.values()].map(async s => { await s.loop }))
     await Promise.all(this.background)
     const held = this.leases.held
@@ -131,7 +145,7 @@ class Agent implements HostAgent, ParticipantHost {
 
   async subscribe (sub: Subscription): Promise<SubscribeResult> {
     const slot = this.addSlot(sub)
-    if (this.running) slot.loop = this.runSlot(slot)
+    if (this.running) slot.loop = this.runner.run(slot)
     return { name: slot.im.name, imHash: slot.im.hash, warnings: slot.im.warnings.map(d => `${d.code} ${d.span.start.line}:${d.span.start.column} ${d.message}`) }
   }
 
@@ -140,7 +154,7 @@ class Agent implements HostAgent, ParticipantHost {
     if (slot === undefined) return false
     this.release(slot)
     await slot.loop
-    await this.withdraw(slot)
+    await this.runner.withdraw(slot)
     this.slots.delete(slot.im.hash)
     this.cluster.removeIm(slot.im.hash)
     return true
@@ -183,7 +197,7 @@ class Agent implements HostAgent, ParticipantHost {
     slot.phase = 'interacting'
     slot.interaction = body.interaction
     slot.hold?.abort()
-    void this.withdraw(slot)
+    void this.runner.withdraw(slot)
     this.emit({ type: 'joined', interaction: body.interaction, imHash: slot.im.hash, coordinator: body.coordinator })
     if (body.coordinator !== this.self) return
     // the election made this host the coordinator: run the interaction from both starting roles
@@ -192,7 +206,7 @@ class Agent implements HostAgent, ParticipantHost {
       { id: this.self, role: copyTerm(slot.peer.roleTerm), args: this.argsFor(slot.peer.roleTerm), remote: false }
     ]
     void Promise.resolve().then(async () => {
-      const r = await this.coordinate(slot, body.interaction, start)
+      const r = await this.runner.coordinate(slot, body.interaction, start)
       this.finish(slot, body.interaction, r.role, r.outcome === 'ended' ? 'ended' : 'aborted')
     })
   }
@@ -233,160 +247,7 @@ class Agent implements HostAgent, ParticipantHost {
   private release (slot: Slot): void {
     slot.stopped = true
     slot.hold?.abort()
-    slot.wait?.resolve(this.initialTerm(slot.im))
-  }
-
-  private initialTerm (im: LoadedIm): Term { return termFromJson({ a: im.initialRole }) }
-
-  private async runSlot (slot: Slot): Promise<void> {
-    const initial = this.initialTerm(slot.im)
-    while (this.running && !slot.stopped) {
-      let engage: boolean
-      try {
-        engage = await this.localPhase(slot)
-      } catch (err) {
-        // a bug or a bad role term must not kill the host's loop: restart the initial role
-        this.log.error({ code: codeOf(err), err: messageOf(err), im: slot.im.name }, 'local loop failed; restarting the initial role')
-        slot.peer.become(initial)
-        if (await this.sleep(this.params.sampleIntervalMs)) continue
-        break
-      }
-      if (!engage) break
-      let next: Term
-      try {
-        next = slot.im.roles.get(slot.peer.roleName)?.kind === 'seeks' ? await this.initiate(slot) : await this.awaitInvitation(slot)
-      } catch (err) {
-        this.log.error({ code: codeOf(err), err: messageOf(err), im: slot.im.name }, 'engaging a partner failed')
-        next = initial
-        await this.sleep(this.params.sampleIntervalMs)
-      }
-      slot.phase = 'local'
-      slot.interaction = null
-      slot.wait = null
-      if (!this.running || slot.stopped) break
-      try { slot.peer.become(next) } catch { slot.peer.become(initial) }
-    }
-    slot.phase = 'stopped'
-  }
-
-  /** Steps the local role until it reaches a role that needs a partner; false when stopping. */
-  private async localPhase (slot: Slot): Promise<boolean> {
-    const p = slot.peer
-    let burst = 0
-    for (;;) {
-      if (!this.running || slot.stopped) return false
-      if (!p.clause.local) return true
-      const before = p.roleName
-      let out = p.step()
-      if (typeof out !== 'string') out = await out
-      let pause = 0
-      switch (out) {
-        case 'fired': if (++burst >= 1000) { burst = 0; pause = 1 } break
-        // a loop iteration that only recursed waits a sample interval: no spinning
-        case 'changed': burst = 0; if (p.clause.local && p.roleName === before) pause = this.params.sampleIntervalMs; break
-        case 'blocked': pause = this.params.sampleIntervalMs; break
-        case 'finished': p.become(this.initialTerm(slot.im)); pause = this.params.sampleIntervalMs; break
-        case 'failed':
-          this.log.warn({ im: slot.im.name, role: before, code: p.error?.code, err: p.error?.message }, 'local role failed; restarting the initial role')
-          p.become(this.initialTerm(slot.im))
-          pause = this.params.sampleIntervalMs
-          break
-        case 'aborted': break
-      }
-      if (pause > 0 && !await this.sleep(pause)) return false
-    }
-  }
-
-  /** The role sends first to a partner it does not know: coordinate an interaction and recruit. */
-  private async initiate (slot: Slot): Promise<Term> {
-    const initial = this.initialTerm(slot.im)
-    if (!this.leases.isFree()) { await this.sleep(this.params.sampleIntervalMs); return initial }
-    const id = newInteractionId(this.self)
-    const role = copyTerm(slot.peer.roleTerm)
-    slot.phase = 'seeking'
-    slot.interaction = id
-    slot.wait = new Deferred<Term>()
-    this.leases.grant(id, this.self, slot.im.hash, this.params.leaseTtlMs)
-    this.emit({ type: 'joined', interaction: id, imHash: slot.im.hash, coordinator: this.self })
-    const r = await this.coordinate(slot, id, [{ id: this.self, role, args: this.argsFor(role), remote: false }])
-    if (r.outcome === 'handed-over') {
-      slot.phase = 'interacting'
-      return await slot.wait.promise
-    }
-    this.finish(slot, id, r.role, r.outcome)
-    if (r.code === 'RT_NO_PARTNER') await this.sleep(this.params.sampleIntervalMs)
-    return r.role
-  }
-
-  private async coordinate (slot: Slot, id: string, start: StartParticipant[]): Promise<{ outcome: 'ended' | 'aborted' | 'handed-over', role: Term, code?: string }> {
-    const deps: InteractionDeps = {
-      self: this.self,
-      im: slot.im,
-      discovery: this.c.discovery,
-      clock: this.c.clock,
-      timers: this.c.timers,
-      params: this.params,
-      log: this.log,
-      election: slot.election,
-      dispatch: this.registry.dispatcher(),
-      argsFor: r => this.argsFor(r),
-      emit: e => { this.emit(e) },
-      renewOwn: i => this.leases.extend(i),
-      handOver: (i, coordinator) => { this.leases.handOver(i, coordinator) },
-      stopping: () => !this.running
-    }
-    slot.phase = 'interacting'
-    const inter = new Interaction(id, deps, start)
-    this.coordinating.set(id, inter)
-    try {
-      const r = await inter.run()
-      if (r.outcome === 'handed-over') return { outcome: r.outcome, role: this.initialTerm(slot.im) }
-      return r.outcome === 'ended' ? { outcome: 'ended', role: r.selfRole } : { outcome: 'aborted', role: r.selfRole, code: r.code }
-    } catch (err) {
-      this.log.error({ interaction: id, code: codeOf(err), err: messageOf(err) }, 'coordinator failed')
-      return { outcome: 'aborted', role: this.initialTerm(slot.im), code: codeOf(err) }
-    } finally {
-      this.coordinating.delete(id)
-    }
-  }
-
-  /** The role receives first from a partner it does not know: advertise and wait to be invited. */
-  private async awaitInvitation (slot: Slot): Promise<Term> {
-    const initial = this.initialTerm(slot.im)
-    if (this.isCordoned || !this.leases.isFree()) { await this.sleep(this.params.sampleIntervalMs); return initial }
-    const role = copyTerm(slot.peer.roleTerm)
-    const wait = slot.wait = new Deferred<Term>()
-    slot.phase = 'advertising'
-    slot.advertised = slot.peer.roleName
-    try {
-      await this.c.discovery.advertise(slot.im.hash, slot.peer.roleName, this.argsFor(role), { awaitDht: false })
-      this.emit({ type: 'advertised', imHash: slot.im.hash, role: slot.peer.roleName })
-    } catch (err) {
-      this.log.warn({ code: codeOf(err), err: messageOf(err), role: slot.peer.roleName }, 'advertising failed')
-      if (slot.phase === 'advertising') { slot.phase = 'local'; wait.resolve(initial) }
-    }
-    const hold = slot.hold = new AbortController()
-    void (async () => {
-      try { await this.c.clock.sleep(this.params.roleHoldMs, AbortSignal.any([hold.signal, this.stopCtl.signal])) } catch { return }
-      // nobody invited this host in time: go back and re-sample (the advertised figures are stale)
-      if (slot.phase === 'advertising' && slot.wait === wait) { slot.phase = 'local'; wait.resolve(initial) }
-    })()
-    const next = await wait.promise
-    hold.abort()
-    await this.withdraw(slot)
-    return next
-  }
-
-  private async withdraw (slot: Slot): Promise<void> {
-    const role = slot.advertised
-    if (role === null) return
-    slot.advertised = null
-    try {
-      await this.c.discovery.withdraw(slot.im.hash, role)
-      this.emit({ type: 'withdrawn', imHash: slot.im.hash, role })
-    } catch (err) {
-      this.log.debug({ code: codeOf(err), role }, 'withdraw failed')
-    }
+    slot.wait?.resolve(initialTerm(slot.im))
   }
 
   // ---- background loops ------------------------------------------------------------------
@@ -415,10 +276,10 @@ class Agent implements HostAgent, ParticipantHost {
     if (l === null) return
     this.emit({ type: 'interaction-aborted', interaction: l.interaction, imHash: l.imHash, code: 'RT_LEASE_EXPIRED', reason: `coordinator ${l.coordinator} stopped renewing` })
     const slot = this.slotOf(l.interaction)
-    if (slot !== undefined) this.finish(slot, l.interaction, this.initialTerm(slot.im), 'expired', `coordinator ${l.coordinator} stopped renewing the lease`)
+    if (slot !== undefined) this.finish(slot, l.interaction, initialTerm(slot.im), 'expired', `coordinator ${l.coordinator} stopped renewing the lease`)
   }
 
-  private async sleep (ms: number): Promise<boolean> {
+  async sleep (ms: number): Promise<boolean> {
     if (!this.running) return false
     try { await this.c.clock.sleep(ms, this.stopCtl.signal) } catch { return false }
     return this.running
@@ -429,12 +290,12 @@ class Agent implements HostAgent, ParticipantHost {
     this.isCordoned = on
     this.model.cordoned = on
     this.model.resetHysteresis()
-    if (on) for (const s of this.slots.values()) if (s.phase === 'advertising') { s.phase = 'local'; s.wait?.resolve(this.initialTerm(s.im)) }
+    if (on) for (const s of this.slots.values()) if (s.phase === 'advertising') { s.phase = 'local'; s.wait?.resolve(initialTerm(s.im)) }
     this.log.info({ cordoned: on }, on ? 'cordoned' : 'uncordoned')
     this.emit({ type: 'cordon', cordoned: on })
   }
 
-  private emit (e: EventIn): void {
+  emit (e: EventIn): void {
     const full = { ...e, at: this.c.clock.now(), host: this.self } as HostAgentEvent
     for (const l of this.listeners) {
       try { l(full) } catch (err) { this.log.error({ err: messageOf(err) }, 'event listener threw') }

@@ -143,8 +143,8 @@ export class Interaction {
   }
 
   private onEvent (e: RunEvent): void {
+    // role events of this host are emitted when its own loop resumes (no duplicates)
     if (e.type === 'role' && e.from !== '') {
-      if (e.peer === this.deps.self) this.deps.emit({ type: 'role', imHash: this.deps.im.hash, from: e.from, to: termToString(e.roleTerm) })
       if (this.deps.im.program.clause(e.to)?.local === true) this.leave(e.peer, copyTerm(e.roleTerm))
     } else if (e.type === 'finished') {
       this.leave(e.peer, termFromJson({ a: this.deps.im.initialRole }))
