@@ -76,7 +76,7 @@ export class Interaction {
   constructor (readonly id: string, private readonly deps: InteractionDeps, start: readonly StartParticipant[]) {
     this.startedAt = deps.clock.now()
     this.log = deps.log.child({ component: 'coordinator', interaction: id, im: deps.im.hash.slice(0, 12) })
-    this.ctx = { interaction: id, im: deps.im.hash, coordinator: deps.self, participants: {}, notes: {} }
+    this.ctx = { interaction: id, im: deps.im.hash, coordinator: deps.self, participants: {}, notes: {}, signal: this.halt.signal }
     this.scheduler = new Scheduler(deps.im.program, {
       resolver: async q => await this.resolve(q),
       onEvent: e => { this.onEvent(e) },

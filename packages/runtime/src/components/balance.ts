@@ -100,10 +100,12 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       }
       const moved: MovedVm[] = []
       for (const name of pick) {
+        if (ctx.signal?.aborted === true) break // the interaction was aborted: move no further VM
         const cores = vms.find(v => v.name === name)?.cores ?? 0
         deps.emit({ type: 'migration-started', interaction: ctx.interaction, vm: name, from, to, cores })
         try {
-          const r = await hypervisor.migrate(name, uri)
+          // aborting cancels the job and leaves the VM running here (the hypervisor's contract)
+          const r = await hypervisor.migrate(name, uri, ctx.signal === undefined ? {} : { signal: ctx.signal })
           moved.push({ vm: name, uuid: r.uuid, to, cores })
           model.coolDown(name)
           deps.emit({ type: 'migration', interaction: ctx.interaction, vm: name, from, to, cores })

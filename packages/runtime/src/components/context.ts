@@ -7,6 +7,8 @@ import type { WireContext } from '../protocol.js'
 
 export interface ConstraintContext extends WireContext {
   readonly interaction: string
+  /** Aborted when the interaction is (only in-process; never crosses the wire). */
+  readonly signal?: AbortSignal
 }
 
 export function isConstraintContext (x: unknown): x is ConstraintContext {
