@@ -7,7 +7,9 @@
         "src/native/async.cc",
         "src/native/errors.cc",
         "src/native/connection.cc",
+        "src/native/queries.cc",
         "src/native/domain.cc",
+        "src/native/migrate.cc",
         "src/native/events.cc",
         "src/native/params.cc"
       ],

@@ -4,21 +4,20 @@ import { LibvirtDomain } from './domain.js'
 import type { CloseReason, Connection, Domain, DomainStatsOptions, DomainStatsRecord, LifecycleEvent, NodeCpuStats, NodeInfo, Unsubscribe } from './types.js'
 import type { ConnHandle, NativeBinding, NativeDomain, NativeLifecycleEvent } from './native.js'
 
-/** Built by open(); `closedListeners` is shared with the native close callback registered there. */
+/** Built by open(), which routes the native close callback to peerClosed(). */
 export class LibvirtConnection implements Connection {
   readonly uri: string
   readonly #native: NativeBinding
   readonly #h: ConnHandle
-  readonly #closedListeners: Set<(reason: CloseReason) => void>
+  readonly #closedListeners = new Set<(reason: CloseReason) => void>()
   readonly #lifecycle = new Set<(e: LifecycleEvent) => void>()
   #subscription: Promise<number | null> | null = null
   #peerClosed = false
 
-  constructor (native: NativeBinding, h: ConnHandle, uri: string, closedListeners: Set<(reason: CloseReason) => void>) {
+  constructor (native: NativeBinding, h: ConnHandle, uri: string) {
     this.#native = native
     this.#h = h
     this.uri = uri
-    this.#closedListeners = closedListeners
   }
 
   /** Called by the native close callback (through open()). */

@@ -2,7 +2,7 @@
 import { LibvirtUnavailableError, call } from './errors.js'
 import { binding } from './loader.js'
 import { LibvirtConnection } from './connection.js'
-import type { CloseReason, Connection } from './types.js'
+import type { Connection } from './types.js'
 
 export { LibvirtError, LibvirtUnavailableError, ErrorCode, UNAVAILABLE_CODE } from './errors.js'
 export type { LibvirtErrorInit } from './errors.js'
@@ -38,9 +38,9 @@ export async function open (uri: string, options: { readonly?: boolean } = {}): 
   const b = binding()
   if (!b.ok) throw new LibvirtUnavailableError(b.reason, 'virConnectOpen')
   if (typeof uri !== 'string' || uri.length === 0) throw new TypeError('open: uri must be a non-empty string')
-  const closedListeners = new Set<(reason: CloseReason) => void>()
+  // The close callback can only fire after the promise settles (it is queued like any event).
   let conn: LibvirtConnection | undefined
   const h = await call(b.binding.open(uri, options.readonly === true, (reason: number) => conn?.peerClosed(reason)))
-  conn = new LibvirtConnection(b.binding, h, uri, closedListeners)
+  conn = new LibvirtConnection(b.binding, h, uri)
   return conn
 }

@@ -29,7 +29,9 @@ void StartOnce() {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   StartOnce();
   InitConnection(env, exports);
+  InitConnQueries(env, exports);
   InitDomain(env, exports);
+  InitMigrate(env, exports);
   InitEvents(env, exports);
   exports.Set("liveHandles", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
     Napi::Object o = Napi::Object::New(info.Env());

@@ -108,7 +108,7 @@ struct FoundList {
 
 ConnHandle* ConnFrom(const Napi::Value& v);
 std::shared_ptr<ConnHandle> SharedConn(const Napi::Value& v);
-DomainHandle* DomainFrom(const Napi::Value& v);
+std::shared_ptr<DomainHandle> SharedDomain(const Napi::Value& v);
 
 // Typed parameters, copied off libvirt memory so they can cross threads.
 struct ParamValue {
@@ -122,7 +122,9 @@ std::vector<ParamValue> CopyParams(virTypedParameterPtr params, int n);
 Napi::Object ParamsToJs(Napi::Env env, const std::vector<ParamValue>& params);
 
 void InitConnection(Napi::Env env, Napi::Object exports);
+void InitConnQueries(Napi::Env env, Napi::Object exports);
 void InitDomain(Napi::Env env, Napi::Object exports);
+void InitMigrate(Napi::Env env, Napi::Object exports);
 void InitEvents(Napi::Env env, Napi::Object exports);
 // Deregisters lifecycle callbacks; called before the connection's primary reference is dropped.
 void DropLifecycle(virConnectPtr conn, const std::vector<int>& lifecycleIds);

@@ -1,8 +1,7 @@
-// Domain-level calls: info, XML, state changes, migration, job stats and abort.
+// Domain handles and domain-level calls: info, XML, state changes, abort.
 #include "common.h"
 
 #include <cstdlib>
-#include <optional>
 
 namespace parley {
 
@@ -26,8 +25,6 @@ virDomainPtr DomainHandle::Acquire(const char* operation) {
   return dom;
 }
 
-namespace {
-
 const napi_type_tag kDomainTag = {0x7061726c65792d64ULL, 0x6f6d61696e2d2d2dULL};
 
 struct DomainBox {
@@ -40,6 +37,8 @@ std::shared_ptr<DomainHandle> SharedDomain(const Napi::Value& v) {
   }
   return v.As<Napi::External<DomainBox>>().Data()->h;
 }
+
+namespace {
 
 Finish Undefined() {
   return [](Napi::Env env) { return env.Undefined(); };
@@ -105,108 +104,6 @@ Napi::Value GetXMLDesc(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value GetJobStats(const Napi::CallbackInfo& info) {
-  auto h = SharedDomain(info[0]);
-  unsigned flags = info[1].ToBoolean() ? VIR_DOMAIN_JOB_STATS_COMPLETED : 0;
-  return Run(info.Env(), "virDomainGetJobStats", Lane::Pool, [h, flags]() -> Finish {
-    DomRef d(h->Acquire("virDomainGetJobStats"));
-    int type = 0;
-    virTypedParameterPtr params = nullptr;
-    int n = 0;
-    if (virDomainGetJobStats(d.d, &type, &params, &n, flags) < 0) ThrowLast("virDomainGetJobStats");
-    auto copied = CopyParams(params, n);
-    virTypedParamsFree(params, n);
-    return [type, copied](Napi::Env env) {
-      Napi::Object o = Napi::Object::New(env);
-      o.Set("type", Napi::Number::New(env, type));
-      o.Set("params", ParamsToJs(env, copied));
-      return o;
-    };
-  });
-}
-
-struct MigrateArgs {
-  std::string dconnuri;
-  std::optional<std::string> destUri, destName, destXml;
-  std::optional<unsigned long long> bandwidth;
-  unsigned flags = 0;
-};
-
-std::optional<std::string> OptString(const Napi::Object& o, const char* key) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return std::nullopt;
-  if (!v.IsString()) throw Napi::TypeError::New(o.Env(), std::string("migrate: ") + key + " must be a string");
-  return v.As<Napi::String>().Utf8Value();
-}
-
-MigrateArgs ParseMigrate(const Napi::CallbackInfo& info) {
-  MigrateArgs a;
-  if (!info[1].IsString()) throw Napi::TypeError::New(info.Env(), "migrate: the destination URI must be a string");
-  a.dconnuri = info[1].As<Napi::String>();
-  Napi::Object p = info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(info.Env());
-  a.destUri = OptString(p, "destUri");
-  a.destName = OptString(p, "destName");
-  a.destXml = OptString(p, "destXml");
-  Napi::Value bw = p.Get("bandwidthMiBs");
-  if (!bw.IsUndefined() && !bw.IsNull()) {
-    double v = bw.IsNumber() ? bw.As<Napi::Number>().DoubleValue() : -1;
-    if (!(v >= 0)) throw Napi::TypeError::New(info.Env(), "migrate: bandwidthMiBs must be a number >= 0");
-    a.bandwidth = static_cast<unsigned long long>(v);
-  }
-  Napi::Object f = info[3].IsObject() ? info[3].As<Napi::Object>() : Napi::Object::New(info.Env());
-  struct { const char* key; unsigned bit; } bits[] = {
-      {"live", VIR_MIGRATE_LIVE},
-      {"peer2peer", VIR_MIGRATE_PEER2PEER},
-      {"persistDest", VIR_MIGRATE_PERSIST_DEST},
-      {"undefineSource", VIR_MIGRATE_UNDEFINE_SOURCE},
-      {"tunnelled", VIR_MIGRATE_TUNNELLED},
-      {"autoConverge", VIR_MIGRATE_AUTO_CONVERGE},
-      {"abortOnError", VIR_MIGRATE_ABORT_ON_ERROR},
-  };
-  for (auto& b : bits) {
-    if (f.Get(b.key).ToBoolean()) a.flags |= b.bit;
-  }
-  return a;
-}
-
-struct TypedParams {
-  virTypedParameterPtr p = nullptr;
-  int n = 0;
-  int max = 0;
-  ~TypedParams() { virTypedParamsFree(p, n); }
-  void Str(const char* key, const std::optional<std::string>& v) {
-    if (v && virTypedParamsAddString(&p, &n, &max, key, v->c_str()) < 0) ThrowLast("virTypedParamsAddString");
-  }
-};
-
-Napi::Value Migrate(const Napi::CallbackInfo& info) {
-  auto h = SharedDomain(info[0]);
-  MigrateArgs a = ParseMigrate(info);
-  const char* op = (a.flags & VIR_MIGRATE_PEER2PEER) ? "virDomainMigrateToURI3" : "virDomainMigrate3";
-  return Run(info.Env(), op, Lane::OwnThread, [h, a, op]() -> Finish {
-    DomRef d(h->Acquire(op));
-    TypedParams tp;
-    tp.Str(VIR_MIGRATE_PARAM_URI, a.destUri);
-    tp.Str(VIR_MIGRATE_PARAM_DEST_NAME, a.destName);
-    tp.Str(VIR_MIGRATE_PARAM_DEST_XML, a.destXml);
-    if (a.bandwidth && virTypedParamsAddULLong(&tp.p, &tp.n, &tp.max, VIR_MIGRATE_PARAM_BANDWIDTH, *a.bandwidth) < 0) {
-      ThrowLast("virTypedParamsAddULLong");
-    }
-    if (a.flags & VIR_MIGRATE_PEER2PEER) {
-      // The source daemon connects to dconnuri itself.
-      if (virDomainMigrateToURI3(d.d, a.dconnuri.c_str(), tp.p, tp.n, a.flags) < 0) ThrowLast(op);
-    } else {
-      // Client-managed migration (what `virsh migrate` does without --p2p): we open the destination.
-      ConnRef dconn(virConnectOpenAuth(a.dconnuri.c_str(), nullptr, 0));
-      if (dconn.c == nullptr) ThrowLast("virConnectOpen");
-      if (virConnectSetKeepAlive(dconn.c, 5, 3) < 0) virResetLastError();
-      DomRef moved(virDomainMigrate3(d.d, dconn.c, tp.p, tp.n, a.flags));
-      if (moved.d == nullptr) ThrowLast(op);
-    }
-    return Undefined();
-  });
-}
-
 }  // namespace
 
 Napi::Object WrapDomain(Napi::Env env, const std::shared_ptr<ConnHandle>& conn, FoundDomain found) {
@@ -228,8 +125,6 @@ Napi::Object WrapDomain(Napi::Env env, const std::shared_ptr<ConnHandle>& conn, 
   return o;
 }
 
-DomainHandle* DomainFrom(const Napi::Value& v) { return SharedDomain(v).get(); }
-
 void InitDomain(Napi::Env env, Napi::Object exports) {
   exports.Set("domainGetInfo", Napi::Function::New(env, GetInfo));
   exports.Set("domainGetXMLDesc", Napi::Function::New(env, GetXMLDesc));
@@ -239,8 +134,6 @@ void InitDomain(Napi::Env env, Napi::Object exports) {
   exports.Set("domainShutdown", Napi::Function::New(env, Shutdown));
   exports.Set("domainDestroy", Napi::Function::New(env, Destroy));
   exports.Set("domainUndefine", Napi::Function::New(env, Undefine));
-  exports.Set("domainMigrate", Napi::Function::New(env, Migrate));
-  exports.Set("domainGetJobStats", Napi::Function::New(env, GetJobStats));
   exports.Set("domainAbortJob", Napi::Function::New(env, AbortJob));
 }
 
