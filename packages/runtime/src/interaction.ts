@@ -6,17 +6,19 @@
 // participant, no partner): then every participant returns to its initial role.
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '@parley/hypervisor'
-import type { Announcement, Candidate, Discovery, Json } from '@parley/discovery'
-import { Scheduler, copyTerm, termFromJson, termToJson, termToString, termsFromJson } from '@parley/lcc'
-import type { ConstraintCall, ConstraintDispatcher, ConstraintOutcome, PeerId, ResolveQuery, RunEvent, Term, Timers } from '@parley/lcc'
+import type { Candidate, Discovery, Json } from '@parley/discovery'
+import { Scheduler, copyTerm, termFromJson, termToJson, termToString } from '@parley/lcc'
+import type { ConstraintDispatcher, PeerId, ResolveQuery, RunEvent, Term, Timers } from '@parley/lcc'
 import type { Logger } from 'pino'
 import type { ConstraintContext } from './components/context.js'
 import { electCoordinator } from './election.js'
 import { BadReplyError, codeOf, messageOf } from './errors.js'
 import type { AbortCode } from './errors.js'
 import type { LoadedIm } from './im.js'
-import { CONSTRAINT_PROTOCOL, INVITE_PROTOCOL, validateConstraintReply, validateInviteAccepted, validateOk } from './protocol.js'
-import type { ConstraintRequest, InviteBody } from './protocol.js'
+import { byCapacity, roleNameOf } from './candidates.js'
+import { INVITE_PROTOCOL, validateInviteAccepted } from './protocol.js'
+import type { InviteBody } from './protocol.js'
+import { RemoteLinks } from './remote.js'
 import type { ElectionRule, HostAgentEvent, PolicyParams } from './types.js'
 
 type Emit = (e: HostAgentEvent extends infer T ? T extends unknown ? Omit<T, 'at' | 'host'> : never : never) => void
@@ -68,8 +70,8 @@ export class Interaction {
   private abortWith: { code: AbortCode, reason: string } | null = null
   private handedOverTo: string | null = null
   private started = false
-  private seq = 0
   private readonly halt = new AbortController()
+  private readonly links: RemoteLinks
   private readonly pendingEnds: Array<Promise<void>> = []
   private readonly joinedAt = new Map<string, number>()
 
@@ -77,6 +79,7 @@ export class Interaction {
     this.startedAt = deps.clock.now()
     this.log = deps.log.child({ component: 'coordinator', interaction: id, im: deps.im.hash.slice(0, 12) })
     this.ctx = { interaction: id, im: deps.im.hash, coordinator: deps.self, participants: {}, notes: {}, signal: this.halt.signal }
+    this.links = new RemoteLinks({ discovery: deps.discovery, clock: deps.clock, params: deps.params, log: this.log, ctx: this.ctx, signal: this.halt.signal })
     this.scheduler = new Scheduler(deps.im.program, {
       resolver: async q => await this.resolve(q),
       onEvent: e => { this.onEvent(e) },
@@ -103,7 +106,10 @@ export class Interaction {
     const p = this.deps.params
     const deadline = this.startedAt + p.interactionTimeoutMs
     let lastProgress = this.deps.clock.now()
-    const ticker = this.renewLoop()
+    const ticker = this.links.renewLoop(
+      () => [...this.members].filter(([, m]) => m.remote && !m.left).map(([id]) => [id, this.joinedAt.get(id) ?? this.deps.clock.now()]),
+      () => this.deps.renewOwn(this.id),
+      (code, reason) => { this.requestAbort(code, reason) })
     try {
       for (;;) {
         const rep = await this.scheduler.run({ maxSteps: 10_000, until: () => this.abortWith !== null || this.handedOverTo !== null })
@@ -132,7 +138,7 @@ export class Interaction {
     this.members.set(id, { role: termToJson(role), args, remote, left: false, final: null })
     this.joinedAt.set(id, this.deps.clock.now())
     this.ctx.participants[id] = { role: termToJson(role), args }
-    this.scheduler.addPeer({ id, role, context: this.ctx, constraints: remote ? this.remoteDispatch(id) : this.deps.dispatch })
+    this.scheduler.addPeer({ id, role, context: this.ctx, constraints: remote ? this.links.dispatcher(id) : this.deps.dispatch })
   }
 
   private markStarted (): void {
@@ -161,16 +167,7 @@ export class Interaction {
     m.final = role
     this.scheduler.removePeer(id)
     this.log.debug({ peer: id, role: termToString(role) }, 'participant back in a local role')
-    if (m.remote) this.pendingEnds.push(this.tell(id, { type: 'end', interaction: this.id, role: termToJson(role) }))
-  }
-
-  private async tell (peer: string, body: Json): Promise<void> {
-    try {
-      await this.deps.discovery.request(peer, INVITE_PROTOCOL, body, { timeoutMs: this.deps.params.leaseTtlMs, validate: validateOk })
-    } catch (err) {
-      // the participant's lease expires on its own; it then resumes its initial role
-      this.log.warn({ peer, code: codeOf(err), err: messageOf(err) }, 'could not tell a participant')
-    }
+    if (m.remote) this.pendingEnds.push(this.links.tell(id, { type: 'end', interaction: this.id, role: termToJson(role) }))
   }
 
   private async end (): Promise<InteractionResult> {
@@ -183,7 +180,7 @@ export class Interaction {
   private async abort (): Promise<InteractionResult> {
     const { code, reason } = this.abortWith as { code: AbortCode, reason: string }
     for (const [id, m] of this.members) {
-      if (!m.left && m.remote) this.pendingEnds.push(this.tell(id, { type: 'abort', interaction: this.id, reason: `${code}: ${reason}` }))
+      if (!m.left && m.remote) this.pendingEnds.push(this.links.tell(id, { type: 'abort', interaction: this.id, reason: `${code}: ${reason}` }))
     }
     await Promise.all(this.pendingEnds)
     if (this.started || code !== 'RT_NO_PARTNER') this.log.warn({ code, reason, participants: this.participants }, 'interaction aborted')
@@ -248,83 +245,4 @@ export class Interaction {
   }
 
   // ---- remote constraints and leases -----------------------------------------------------
-
-  private remoteDispatch (peer: string): ConstraintDispatcher {
-    return async (call: ConstraintCall): Promise<ConstraintOutcome> => {
-      const body: ConstraintRequest = {
-        interaction: this.id,
-        seq: ++this.seq,
-        peer,
-        role: call.role,
-        roleTerm: termToJson(call.roleTerm),
-        key: call.key,
-        args: call.args.map(termToJson),
-        context: { im: this.ctx.im, coordinator: this.ctx.coordinator, participants: this.ctx.participants, notes: this.ctx.notes }
-      }
-      const t0 = this.deps.clock.now()
-      const reply = await this.deps.discovery.request(peer, CONSTRAINT_PROTOCOL, body as unknown as Json, {
-        timeoutMs: this.deps.params.constraintTimeoutMs, validate: validateConstraintReply, signal: this.halt.signal
-      })
-      this.log.trace({ peer, key: call.key, ms: Math.round(this.deps.clock.now() - t0), outcome: reply.outcome }, 'remote constraint')
-      Object.assign(this.ctx.notes, reply.notes)
-      if (typeof reply.outcome === 'boolean') return reply.outcome
-      try {
-        return termsFromJson(reply.outcome)
-      } catch (err) {
-        throw new BadReplyError(peer, CONSTRAINT_PROTOCOL, messageOf(err))
-      }
-    }
-  }
-
-  /**
-   * Renews every remote participant's lease at a third of the TTL, each renewal in flight on its
-   * own. A participant is lost only when no renewal succeeded for a whole TTL: by then its lease
-   * has expired and it has gone back to its own loop.
-   */
-  private async renewLoop (): Promise<void> {
-    const ttl = this.deps.params.leaseTtlMs
-    const every = Math.max(1, Math.floor(ttl / 3))
-    const lastOk = new Map<string, number>()
-    const inFlight = new Set<string>()
-    while (!this.halt.signal.aborted) {
-      try { await this.deps.clock.sleep(every, this.halt.signal) } catch { return }
-      if (!this.deps.renewOwn(this.id)) { this.requestAbort('RT_LEASE_EXPIRED', 'the coordinator\'s own lease is gone'); return }
-      const now = this.deps.clock.now()
-      for (const [id, m] of this.members) {
-        if (!m.remote || m.left) continue
-        const last = lastOk.get(id) ?? this.joinedAt.get(id) ?? now
-        if (now - last >= ttl) { this.requestAbort('RT_PARTICIPANT_LOST', `${id} did not renew its lease for ${ttl} ms`); return }
-        if (inFlight.has(id)) continue
-        inFlight.add(id)
-        void this.deps.discovery.request(id, INVITE_PROTOCOL, { type: 'renew', interaction: this.id }, { timeoutMs: ttl, validate: validateOk, signal: this.halt.signal })
-          .then(() => { lastOk.set(id, this.deps.clock.now()) }, (err: unknown) => {
-            if (this.members.get(id)?.left === true || this.halt.signal.aborted) return
-            const code = codeOf(err)
-            this.log.debug({ peer: id, code, err: messageOf(err) }, 'lease renewal failed')
-            // a refusal (the participant has no lease any more) is final; a timeout may be transient
-            if (code.startsWith('RT_')) this.requestAbort('RT_PARTICIPANT_LOST', `${id} refused the renewal: ${code}`)
-          })
-          .finally(() => { inFlight.delete(id) })
-      }
-    }
-  }
-}
-
-function roleNameOf (role: Json): string {
-  if (typeof role === 'object' && role !== null && !Array.isArray(role)) {
-    if (typeof role.a === 'string') return role.a
-    if (typeof role.f === 'string') return role.f
-  }
-  return ''
-}
-
-function capacityOf (a: Announcement): number {
-  const args = a.args
-  if (typeof args === 'object' && args !== null && !Array.isArray(args) && typeof args.capacity === 'number') return args.capacity
-  return 0
-}
-
-/** Candidates with the most free capacity first. */
-function byCapacity (a: Announcement, b: Announcement): number {
-  return capacityOf(b) - capacityOf(a) || b.receivedAt - a.receivedAt
 }
