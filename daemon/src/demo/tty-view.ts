@@ -1,0 +1,93 @@
+// On a terminal: a table of per-host load redrawn in place (host, VMs, cores, load, a bar with the
+// band marked, role), a line above it per move as it happens, and a summary at the end.
+import type { DemoEvent } from './moves.js'
+import type { HostSnapshot, Snapshot } from './snapshot.js'
+import { withinBand } from './snapshot.js'
+import type { DemoView, StartInfo, Summary } from './view.js'
+
+const BAR = 40
+const ESC = '\x1b['
+const color = (code: number, s: string): string => `${ESC}${code}m${s}${ESC}0m`
+const green = (s: string): string => color(32, s)
+const red = (s: string): string => color(31, s)
+const yellow = (s: string): string => color(33, s)
+const dim = (s: string): string => color(2, s)
+const bold = (s: string): string => color(1, s)
+const pct = (x: number): string => `${Math.round(x * 100)}%`
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`
+
+/** The load bar, 0..100 % of the host's cores; the band [under x mean, over x mean] shown as ┆. */
+function bar (load: number, mean: number, band: { under: number, over: number }): string {
+  const filled = Math.round(Math.min(1, load) * BAR)
+  const lo = Math.round(band.under * mean * BAR)
+  const hi = Math.round(band.over * mean * BAR)
+  let s = ''
+  for (let i = 0; i < BAR; i++) {
+    const edge = mean > 0 && (i === lo || i === hi)
+    s += i < filled ? (edge ? '▓' : '█') : (edge ? '┆' : dim('·'))
+  }
+  return s
+}
+
+function row (h: HostSnapshot, mean: number, band: { under: number, over: number }): string {
+  const state = withinBand(h.load, mean, band) ? green : h.load > mean ? red : yellow
+  const role = h.phase === 'local' || h.phase === '-' ? h.role : `${h.role} ${dim(h.phase)}`
+  return ` ${bold(h.host.padEnd(4))} ${String(h.vms).padStart(3)}  ${h.cores.toFixed(1).padStart(5)} ${state(pct(h.load).padStart(5))}  ${state(bar(h.load, mean, band))}  ${role}${h.migrating ? yellow(' ⇄') : ''}`
+}
+
+function table (s: Snapshot, band: { under: number, over: number }): string {
+  const lines = [
+    dim(` host  VMs  cores  load  ${'0%'.padEnd(BAR - 4)}100%  role`),
+    ...s.hosts.map(h => row(h, s.mean, band)),
+    ` mean ${pct(s.mean)}   band ${pct(band.under * s.mean)}–${pct(band.over * s.mean)}   ${s.inBand ? green('in band') : red('out of band')}   ${dim(`t=${secs(s.t)}`)}`,
+  ]
+  return lines.join('\n') + '\n'
+}
+
+function eventLine (e: DemoEvent): string {
+  const at = dim(`[${secs(e.t).padStart(6)}]`)
+  if (e.type === 'migration') return `${at} ${green('moved')}  ${e.vm.padEnd(7)} ${e.from} → ${e.to}  ${e.cores} core(s)  ${dim(`interaction ${e.interaction}`)}\n`
+  if (e.type === 'migration-failed') return `${at} ${red('failed')} ${e.vm.padEnd(7)} ${e.from} → ${e.to}  ${e.code}: ${e.reason}  ${dim(`interaction ${e.interaction}`)}\n`
+  return `${at} ${yellow('aborted')} interaction ${e.interaction} on ${e.host}: ${e.code}\n`
+}
+
+export function ttyView (write: (text: string) => void): DemoView {
+  let shown = ''
+  let band = { under: 0.8, over: 1.2 }
+  const erase = (): void => {
+    const height = shown.split('\n').length - 1
+    if (height > 0) write(`${ESC}${height}A${ESC}J`)
+  }
+  const above = (text: string): void => { erase(); write(text); write(shown) }
+  return {
+    started: (info: StartInfo) => {
+      band = info.band
+      write(`${bold('Parley demo')}: ${info.hosts.length} parleyd hosts on real libp2p (127.0.0.1, fresh PSK), memory hypervisors, IM ${info.im}\n`)
+      for (const h of info.hosts) write(`  ${bold(h.name)} ${h.cpus} cores, ${h.vms} VMs  ${dim(h.address)}\n`)
+      write(`  started in ${secs(info.startupMs)}; logs: ${info.logFile}\n`)
+      write(`  try: pnpm parley --socket ${info.hosts[0]?.socket ?? ''} status\n`)
+      write(`  until every host is within ${info.band.under}–${info.band.over} × the mean load (at most ${secs(info.timeoutMs)}); Ctrl-C stops\n\n`)
+    },
+    frame: s => { erase(); shown = table(s, band); write(shown) },
+    event: e => { above(eventLine(e)) },
+    note: text => { above(`${dim(text)}\n`) },
+    finished: (s: Summary) => {
+      erase()
+      shown = ''
+      write(table(s.final, band))
+      const head = s.outcome === 'balanced'
+        ? green(`balanced in ${secs(s.elapsedMs)}`)
+        : s.outcome === 'timeout' ? red(`not balanced after ${secs(s.elapsedMs)}: gave up`) : yellow(`interrupted after ${secs(s.elapsedMs)}`)
+      write(`\n${bold(head)}: ${s.migrations.length} migration(s)${s.failedMigrations > 0 ? `, ${s.failedMigrations} failed` : ''}${s.abortedInteractions > 0 ? `, ${s.abortedInteractions} interaction(s) aborted` : ''}\n`)
+      write(dim(' host  before              after') + '\n')
+      for (const h of s.final.hosts) {
+        const b = s.initial.find(x => x.host === h.host)
+        const before = b === undefined ? '?' : `${b.vms} VMs ${pct(b.load).padStart(4)}`
+        write(` ${h.host.padEnd(4)}  ${before.padEnd(18)}  ${h.vms} VMs ${pct(h.load).padStart(4)}\n`)
+      }
+      if (s.migrations.length > 0) write(dim(' moves: ') + s.migrations.map(m => `${m.vm} ${m.from}→${m.to}`).join(', ') + '\n')
+      if (s.lateStops.length > 0) write(red(` did not stop in time: ${s.lateStops.join(', ')}`) + '\n')
+      write(dim(` logs: ${s.logFile}`) + '\n')
+    },
+  }
+}
