@@ -121,7 +121,10 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     // a VM that arrived is not moved again within the cooldown, even if its interaction aborted
     this.offHypervisor = this.c.hypervisor.on(e => { if (e.type === 'migrated-in') this.model.coolDown(e.domain) })
     this.background = [this.loadLoop(), this.sweepLoop()]
-    for (const s of this.slots.values()) s.loop = this.runner.run(s)
+    for (const s of this.slots.values()) {
+      s.stopped = false
+      s.loop = this.runner.run(s)
+    }
     this.log.info({ subscriptions: [...this.slots.values()].map(s => s.im.name), cordoned: this.isCordoned }, 'host agent started')
   }
 
