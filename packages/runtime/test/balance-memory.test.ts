@@ -22,6 +22,11 @@ test('3 memory hosts: skewed load becomes balanced through coordinated interacti
     const final = await loads(c)
     t.diagnostic(`3 memory hosts: balanced=${ok} in ${elapsed} ms, ${migrations(c).length} migrations, loads ${final.map(l => l.toFixed(3)).join(' ')}`)
     assert.ok(ok, `not balanced: ${final.join(', ')}`)
+    // stable once balanced: no ping-pong over the next 40 sample intervals
+    const moved = migrations(c).length
+    await new Promise(resolve => setTimeout(resolve, 2000))
+    assert.equal(migrations(c).length, moved, 'VMs kept moving after the cluster was balanced')
+    assert.ok(inBand(await loads(c)))
   } finally {
     await Promise.all(c.hosts.map(async h => { await h.agent.stop() }))
     await Promise.all(discoveries.map(async d => { await d.stop() }))
