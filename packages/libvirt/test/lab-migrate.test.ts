@@ -1,10 +1,13 @@
 // Real KVM hosts (scripts/kvm-lab.sh): live migration, progress, abort, and failures that keep the guest.
 import { describe, test, before, after } from 'node:test'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import assert from 'node:assert/strict'
 import { LibvirtError, ErrorCode, isAvailable, unavailableReason } from '../src/index.js'
 import type { Connection, JobStats, LifecycleEvent } from '../src/index.js'
 import { guestXml, labHosts, labUri, openLab, removeDomains, sleep, uniqueName, waitFor, waitResident } from './lab.js'
 
+const execFileP = promisify(execFile)
 const lab = labHosts()
 const names: string[] = []
 let src: Connection
@@ -100,6 +103,44 @@ describe('lab migration', () => {
       try { await dst.lookupDomainByName(name); return false } catch (e) { return e instanceof LibvirtError && e.code === ErrorCode.NO_DOMAIN }
     }, 10_000)
     await d.destroy()
+  })
+
+  test('a migration does not occupy the libuv pool: with UV_THREADPOOL_SIZE=1 job stats and abort still answer', async t => {
+    const why = skipReason()
+    if (why !== null) return t.skip(why)
+    const name = uniqueName()
+    names.push(name)
+    const script = `
+      const lv = await import(${JSON.stringify(new URL('../src/index.js', import.meta.url).href)})
+      const [src, name, dest] = process.argv.slice(1)
+      const c = await lv.open(src)
+      const d = await c.lookupDomainByName(name)
+      const moving = d.migrate(dest, { bandwidthMiBs: 1 }, { live: true, peer2peer: true })
+      moving.catch(() => {})
+      const answered = []
+      for (let i = 0; i < 5; i++) {
+        const t0 = Date.now()
+        const s = await d.getJobStats()
+        answered.push({ ms: Date.now() - t0, type: s.type })
+        await new Promise(r => setTimeout(r, 200))
+      }
+      await d.abortJob()
+      const outcome = await moving.then(() => 'completed', e => e.code)
+      await c.close()
+      process.stdout.write(JSON.stringify({ answered, outcome }))`
+    // The guest must be writing its RAM already, or the (still zero) memory moves at once.
+    const guest = await src.createDomain(guestXml(name, 64, 'dirty'))
+    await waitResident(src, guest, 64)
+    const { stdout } = await execFileP(process.execPath, ['--input-type=module', '-e', script, labUri(1), name, labUri(2)], {
+      env: { ...process.env, UV_THREADPOOL_SIZE: '1' }, timeout: 120_000
+    })
+    const r = JSON.parse(stdout) as { answered: Array<{ ms: number, type: string }>, outcome: unknown }
+    assert.equal(r.answered.length, 5)
+    assert.ok(r.answered.every(a => a.ms < 5000), JSON.stringify(r.answered))
+    assert.ok(r.answered.some(a => a.type === 'unbounded' || a.type === 'bounded'), JSON.stringify(r.answered))
+    assert.equal(r.outcome, ErrorCode.OPERATION_ABORTED)
+    assert.equal((await guest.getInfo()).state, 'running')
+    await guest.destroy()
   })
 
   test('migration to a dead host rejects with a typed error and the guest keeps running', async t => {
