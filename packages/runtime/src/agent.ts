@@ -81,7 +81,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     this.leases = new LeaseTable(() => c.clock.now())
     this.isCordoned = init.cordoned === true
     this.migrateUri = init.migrateUri ?? ''
-    this.cluster = new ClusterLoad(c.discovery, this.log.child({ component: 'load-gossip' }))
+    this.cluster = new ClusterLoad(c.discovery, this.log.child({ component: 'load-gossip' }), () => c.clock.now(), this.params.sampleIntervalMs / 2)
     this.model = new LoadModel(c.hypervisor, c.clock, this.params, this.cluster, this.log.child({ component: 'load' }), this.isCordoned,
       l => { void this.cluster.publish(this.model.cores(l) / l.capacity.cpus, l.capacity.cpus, l.domains.length, this.isCordoned) })
     const balance = balanceComponents({

@@ -37,11 +37,16 @@ export function round (x: number): number {
 export class ClusterLoad {
   private last: { load: number, cordoned: boolean } | null = null
   private readonly imHashes = new Set<string>()
+  private cached: { at: number, reports: LoadReport[] } | null = null
 
-  constructor (private readonly discovery: Discovery, private readonly log: Logger, private readonly epsilon = 0.01) {}
+  /**
+   * `cacheMs`: how long one read of the announcement tables serves (a large simulated cluster
+   * would otherwise scan every report on every sample of every host).
+   */
+  constructor (private readonly discovery: Discovery, private readonly log: Logger, private readonly now: () => number, private readonly cacheMs = 0, private readonly epsilon = 0.01) {}
 
-  addIm (imHash: string): void { this.imHashes.add(imHash); this.last = null }
-  removeIm (imHash: string): void { this.imHashes.delete(imHash) }
+  addIm (imHash: string): void { this.imHashes.add(imHash); this.last = null; this.cached = null }
+  removeIm (imHash: string): void { this.imHashes.delete(imHash); this.cached = null }
 
   /** Publishes this host's load when it changed enough (or was never published on an IM). */
   async publish (load: number, cpus: number, domains: number, cordoned: boolean): Promise<void> {
@@ -60,6 +65,8 @@ export class ClusterLoad {
 
   /** The freshest report per other peer, over every IM this host runs. */
   reports (): LoadReport[] {
+    const now = this.now()
+    if (this.cached !== null && now - this.cached.at < this.cacheMs) return this.cached.reports
     const best = new Map<string, { r: LoadReport, at: number }>()
     for (const im of this.imHashes) {
       for (const a of this.discovery.announcements(im, LOAD_ROLE)) {
@@ -70,7 +77,9 @@ export class ClusterLoad {
         if (prev === undefined || a.receivedAt > prev.at) best.set(a.peerId, { r, at: a.receivedAt })
       }
     }
-    return [...best.values()].map(b => b.r)
+    const reports = [...best.values()].map(b => b.r)
+    this.cached = { at: now, reports }
+    return reports
   }
 
   /** Mean load over the fresh reports and this host's own, per uncordoned host. */
