@@ -119,6 +119,8 @@ inner() {  # runs INSIDE the new namespaces (via unshare), then becomes libvirtd
   hostname "lab-host$i"; mount --bind "$h/hosts" /etc/hosts
   for m in etc:/etc/libvirt run:/run/libvirt lib:/var/lib/libvirt \
            log:/var/log/libvirt cache:/var/cache/libvirt; do
+    # a fresh machine without systemd has no /run/libvirt until libvirtd first runs
+    mkdir -p "${m#*:}"
     mount --bind "$h/${m%%:*}" "${m#*:}"
   done
   # re-mount each cgroup hierarchy: in a cgroup ns its root is now our subtree
