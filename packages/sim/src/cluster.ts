@@ -37,7 +37,8 @@ export interface SimHostHandle {
 export interface Cluster {
   readonly hosts: readonly SimHostHandle[]
   readonly network: MemoryNetwork
-  start (): Promise<void>
+  /** Starts the agents in host order; throws SimAbortedError if `signal` aborts first. */
+  start (signal?: AbortSignal): Promise<void>
   /** Stops the agents (in-flight interactions need the clock to keep moving: see simulate.ts). */
   stop (): Promise<void>
   /** Closes discovery peers and hypervisors, after stop(). */
@@ -109,7 +110,15 @@ export async function buildCluster (o: ClusterOptions, c: ClusterComponents): Pr
   return {
     hosts,
     network,
-    start: async () => { for (const h of hosts) await h.agent.start() },
+    start: async (signal?: AbortSignal) => {
+      for (const [i, h] of hosts.entries()) {
+        if (i % 64 === 63) {
+          await new Promise<void>(resolve => setImmediate(resolve))
+          if (signal?.aborted === true) throw new SimAbortedError('setup', hosts.length, 0)
+        }
+        await h.agent.start()
+      }
+    },
     stop: async () => { await Promise.all(hosts.map(async h => { await h.agent.stop() })) },
     close: async () => {
       await Promise.all(hosts.map(async h => {

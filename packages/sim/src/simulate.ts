@@ -100,15 +100,22 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
   const loads: number[][] = [hostLoads(scenario.hosts, scenario.vms, placement).map(round4)]
   const start0 = clock.now()
 
-  await cluster.start()
+  const abort = async (stage: 'setup' | 'run'): Promise<never> => {
+    for (const u of unsubscribe) u()
+    await stopWithin(cluster.stop(), clock, roundMs, o.stopGraceRounds ?? 60)
+    await cluster.close()
+    throw new SimAbortedError(stage, cluster.hosts.length, round)
+  }
+  try {
+    await cluster.start(c.signal)
+  } catch (err) {
+    if (err instanceof SimAbortedError) await abort('setup')
+    throw err
+  }
   for (round = 0; round < o.rounds;) {
-    if (c.signal?.aborted === true) {
-      for (const u of unsubscribe) u()
-      await stopWithin(cluster.stop(), clock, roundMs, o.stopGraceRounds ?? 60)
-      await cluster.close()
-      throw new SimAbortedError('run', cluster.hosts.length, round)
-    }
-    await clock.advance(roundMs)
+    if (c.signal?.aborted === true) await abort('run')
+    await clock.advance(roundMs, c.signal)
+    if (c.signal?.aborted === true) await abort('run')
     round++
     const l = hostLoads(scenario.hosts, scenario.vms, placement)
     times.push(clock.now() - start0)

@@ -48,11 +48,12 @@ export class VirtualClock implements Clock {
     })
   }
 
-  /** Moves time forward by `ms`, firing everything due on the way. */
-  async advance (ms: number): Promise<void> {
+  /** Moves time forward by `ms`, firing everything due on the way; stops early (time stays) if `signal` aborts. */
+  async advance (ms: number, signal?: AbortSignal): Promise<void> {
     const target = this.t + Math.max(0, ms)
     await this.settle()
     for (;;) {
+      if (signal?.aborted === true) return
       const top = this.peek()
       if (top === undefined || top.at > target) break
       const at = top.at
