@@ -77,6 +77,12 @@ export async function buildCluster (o: ClusterOptions, c: ClusterComponents): Pr
   const byHost = new Map<string, SimVm[]>(scenario.hosts.map(h => [h.id, []]))
   for (const v of scenario.vms) byHost.get(scenario.initial[v.id] ?? '')?.push(v)
   const hosts: SimHostHandle[] = []
+  const closeAll = async (): Promise<void> => {
+    await Promise.all(hosts.map(async h => {
+      await h.discovery.stop().catch(() => {})
+      await h.hypervisor.close()
+    }))
+  }
   for (const h of scenario.hosts) {
     // building is microtasks only: let timers (an abort deadline) run now and then
     if (hosts.length > 0 && hosts.length % 64 === 0) {
@@ -84,7 +90,7 @@ export async function buildCluster (o: ClusterOptions, c: ClusterComponents): Pr
       await new Promise<void>(resolve => setImmediate(resolve))
     }
     if (c.signal?.aborted === true) {
-      await Promise.all(hosts.map(async x => { await x.hypervisor.close() }))
+      await closeAll()
       throw new SimAbortedError('setup', hosts.length, 0)
     }
     const vms = byHost.get(h.id) ?? []
@@ -103,6 +109,9 @@ export async function buildCluster (o: ClusterOptions, c: ClusterComponents): Pr
       )
     } catch (err) {
       const e = err as { code?: string, message?: string }
+      await discovery.stop().catch(() => {})
+      await hypervisor.close()
+      await closeAll()
       throw new PolicyRejectedError(o.policy.file, `${e.code ?? 'error'}: ${e.message ?? String(err)}`, { cause: err })
     }
     hosts.push({ id: h.id, hypervisor, discovery, agent })
@@ -120,11 +129,6 @@ export async function buildCluster (o: ClusterOptions, c: ClusterComponents): Pr
       }
     },
     stop: async () => { await Promise.all(hosts.map(async h => { await h.agent.stop() })) },
-    close: async () => {
-      await Promise.all(hosts.map(async h => {
-        await h.discovery.stop().catch(() => {})
-        await h.hypervisor.close()
-      }))
-    }
+    close: closeAll
   }
 }
