@@ -104,3 +104,14 @@ test('Ctrl-C stops the demo cleanly: every host stopped, a summary, exit 130', {
   assert.equal(summary.outcome, 'interrupted')
   assert.deepEqual(summary.lateStops, [])
 })
+
+test('not balanced by --timeout: a summary with outcome timeout, a clear line on stderr, exit 1', { timeout: 60_000 }, async () => {
+  const r = await runDemo(['--timeout', '1'], 55_000)
+  assert.equal(r.code, 1, `exit ${r.code ?? r.signal}; stderr: ${r.stderr}`)
+  const summary = r.lines.at(-1)!
+  assert.equal(summary.type, 'summary')
+  assert.equal(summary.outcome, 'timeout')
+  assert.equal(summary.final.inBand, false)
+  assert.deepEqual(summary.lateStops, [])
+  assert.match(r.stderr, /^parley demo: the hosts were not within the band after \d+s \(hint: see \/.*demo\.log\)\n$/)
+})

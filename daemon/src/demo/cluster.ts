@@ -33,6 +33,8 @@ export interface ClusterInit {
   imText: string
   imName: string
   logging: DaemonLogging
+  /** Named in start errors. */
+  logFile: string
 }
 
 export async function startCluster (init: ClusterInit): Promise<DemoCluster> {
@@ -83,13 +85,13 @@ export async function startCluster (init: ClusterInit): Promise<DemoCluster> {
           fabric,
         })
       } catch (e) {
-        throw new DemoStartError(spec.name, describe(e), { cause: e })
+        throw new DemoStartError(spec.name, describe(e), init.logFile, { cause: e })
       }
       hosts.push({ name: spec.name, daemon, socket })
       try {
         await subscribe(daemon.host, { text: init.imText, name: init.imName })
       } catch (e) {
-        throw new DemoStartError(spec.name, `subscribing to ${init.imName}: ${describe(e)}`, { cause: e })
+        throw new DemoStartError(spec.name, `subscribing to ${init.imName}: ${describe(e)}`, init.logFile, { cause: e })
       }
     }
   } catch (e) {

@@ -18,7 +18,7 @@ export class DemoUsageError extends DemoError {
 }
 
 export class DemoStartError extends DemoError {
-  constructor (host: string, detail: string, options?: ErrorOptions) {
-    super('PARLEY_DEMO_START_FAILED', `host ${host} did not start: ${detail}`, 'see the log file named above; is loopback (127.0.0.1) usable here?', options)
+  constructor (host: string, detail: string, logFile: string, options?: ErrorOptions) {
+    super('PARLEY_DEMO_START_FAILED', `host ${host} did not start: ${detail}`, `see ${logFile}; is loopback (127.0.0.1) usable here?`, options)
   }
 }

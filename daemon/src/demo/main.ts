@@ -31,7 +31,7 @@ try {
 if (options.help) { process.stdout.write(DEMO_HELP); process.exit(EXIT_BALANCED) }
 
 const write = (text: string): void => { process.stdout.write(text) }
-const view = options.json || process.stdout.isTTY !== true ? jsonView(write) : ttyView(write)
+const view = options.json || process.stdout.isTTY !== true ? jsonView(write) : ttyView(write, () => process.stdout.columns ?? 100)
 const stop = new AbortController()
 const onSignal = (): void => {
   // a second Ctrl-C means now

@@ -41,7 +41,7 @@ export async function runDemo ({ timeoutMs, signal, view }: RunInit): Promise<Su
   const logFile = join(dir, 'demo.log')
   const logging = createLogging('info', pino.destination({ dest: logFile, sync: true }))
   const bootAt = Date.now()
-  const cluster = await startCluster({ scenario, dir, imText: im.text, imName: IM_NAME, logging })
+  const cluster = await startCluster({ scenario, dir, imText: im.text, imName: IM_NAME, logging, logFile })
   const startedAt = Date.now()
   view.started({
     logFile, dir, im: im.path, band: scenario.band, timeoutMs, startupMs: startedAt - bootAt,

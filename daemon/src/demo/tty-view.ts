@@ -5,7 +5,9 @@ import type { HostSnapshot, Snapshot } from './snapshot.js'
 import { withinBand } from './snapshot.js'
 import type { DemoView, StartInfo, Summary } from './view.js'
 
-const BAR = 40
+const MAX_BAR = 40
+/** Visible width of a row without its bar and role: " h1    16   13.0   81%  " and "  ". */
+const ROW_FIXED = 25
 const ESC = '\x1b['
 const color = (code: number, s: string): string => `${ESC}${code}m${s}${ESC}0m`
 const green = (s: string): string => color(32, s)
@@ -17,28 +19,41 @@ const pct = (x: number): string => `${Math.round(x * 100)}%`
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`
 
 /** The load bar, 0..100 % of the host's cores; the band [under x mean, over x mean] shown as ┆. */
-function bar (load: number, mean: number, band: { under: number, over: number }): string {
-  const filled = Math.round(Math.min(1, load) * BAR)
-  const lo = Math.round(band.under * mean * BAR)
-  const hi = Math.round(band.over * mean * BAR)
+function bar (load: number, mean: number, band: { under: number, over: number }, width: number): string {
+  const filled = Math.round(Math.min(1, load) * width)
+  const lo = Math.round(band.under * mean * width)
+  const hi = Math.round(band.over * mean * width)
   let s = ''
-  for (let i = 0; i < BAR; i++) {
+  for (let i = 0; i < width; i++) {
     const edge = mean > 0 && (i === lo || i === hi)
     s += i < filled ? (edge ? '▓' : '█') : (edge ? '┆' : dim('·'))
   }
   return s
 }
 
-function row (h: HostSnapshot, mean: number, band: { under: number, over: number }): string {
-  const state = withinBand(h.load, mean, band) ? green : h.load > mean ? red : yellow
-  const role = h.phase === 'local' || h.phase === '-' ? h.role : `${h.role} ${dim(h.phase)}`
-  return ` ${bold(h.host.padEnd(4))} ${String(h.vms).padStart(3)}  ${h.cores.toFixed(1).padStart(5)} ${state(pct(h.load).padStart(5))}  ${state(bar(h.load, mean, band))}  ${role}${h.migrating ? yellow(' ⇄') : ''}`
+interface Layout { bar: number, role: number }
+
+/** Fits a row to the terminal: a line that wrapped would break the redraw in place. */
+function layout (columns: number): Layout {
+  const bar = Math.max(10, Math.min(MAX_BAR, columns - ROW_FIXED - 30))
+  // one column spare: a line exactly as wide as the terminal wraps on some of them
+  return { bar, role: Math.max(8, columns - ROW_FIXED - bar - 2) }
 }
 
-function table (s: Snapshot, band: { under: number, over: number }): string {
+function row (h: HostSnapshot, mean: number, band: { under: number, over: number }, fit: Layout): string {
+  const state = withinBand(h.load, mean, band) ? green : h.load > mean ? red : yellow
+  const phase = h.phase === 'local' || h.phase === '-' ? '' : ` ${h.phase}`
+  const mark = h.migrating ? ' ⇄' : ''
+  let role = h.role + phase + mark
+  if (role.length > fit.role) role = role.slice(0, fit.role - 1) + '…'
+  const roleShown = role.startsWith(h.role + phase) ? h.role + dim(phase) + yellow(role.slice((h.role + phase).length)) : role
+  return ` ${bold(h.host.padEnd(4))} ${String(h.vms).padStart(3)}  ${h.cores.toFixed(1).padStart(5)} ${state(pct(h.load).padStart(5))}  ${state(bar(h.load, mean, band, fit.bar))}  ${roleShown}`
+}
+
+function table (s: Snapshot, band: { under: number, over: number }, fit: Layout): string {
   const lines = [
-    dim(` host  VMs  cores  load  ${'0%'.padEnd(BAR - 4)}100%  role`),
-    ...s.hosts.map(h => row(h, s.mean, band)),
+    dim(` host  VMs  cores  load  ${'0%'.padEnd(fit.bar - 4)}100%  role`),
+    ...s.hosts.map(h => row(h, s.mean, band, fit)),
     ` mean ${pct(s.mean)}   band ${pct(band.under * s.mean)}–${pct(band.over * s.mean)}   ${s.inBand ? green('in band') : red('out of band')}   ${dim(`t=${secs(s.t)}`)}`,
   ]
   return lines.join('\n') + '\n'
@@ -51,7 +66,8 @@ function eventLine (e: DemoEvent): string {
   return `${at} ${yellow('aborted')} interaction ${e.interaction} on ${e.host}: ${e.code}\n`
 }
 
-export function ttyView (write: (text: string) => void): DemoView {
+/** `columns`: the terminal's width now (it may change while the demo runs). */
+export function ttyView (write: (text: string) => void, columns: () => number): DemoView {
   let shown = ''
   let band = { under: 0.8, over: 1.2 }
   const erase = (): void => {
@@ -68,23 +84,28 @@ export function ttyView (write: (text: string) => void): DemoView {
       write(`  try: pnpm parley --socket ${info.hosts[0]?.socket ?? ''} status\n`)
       write(`  until every host is within ${info.band.under}–${info.band.over} × the mean load (at most ${secs(info.timeoutMs)}); Ctrl-C stops\n\n`)
     },
-    frame: s => { erase(); shown = table(s, band); write(shown) },
-    event: e => { above(eventLine(e)) },
+    frame: s => { erase(); shown = table(s, band, layout(columns())); write(shown) },
+    event: e => {
+      // "no partner accepted" repeats every few hundred ms while a host waits; the summary counts it
+      if (e.type === 'interaction-aborted' && e.code === 'RT_NO_PARTNER') return
+      above(eventLine(e))
+    },
     note: text => { above(`${dim(text)}\n`) },
     finished: (s: Summary) => {
       erase()
       shown = ''
-      write(table(s.final, band))
+      write(table(s.final, band, layout(columns())))
       const head = s.outcome === 'balanced'
         ? green(`balanced in ${secs(s.elapsedMs)}`)
         : s.outcome === 'timeout' ? red(`not balanced after ${secs(s.elapsedMs)}: gave up`) : yellow(`interrupted after ${secs(s.elapsedMs)}`)
       write(`\n${bold(head)}: ${s.migrations.length} migration(s)${s.failedMigrations > 0 ? `, ${s.failedMigrations} failed` : ''}${s.abortedInteractions > 0 ? `, ${s.abortedInteractions} interaction(s) aborted` : ''}\n`)
-      write(dim(' host  before              after') + '\n')
+      const figures = (h: HostSnapshot): string => `${String(h.vms).padStart(3)} VMs ${h.cores.toFixed(1).padStart(5)} cores ${pct(h.load).padStart(4)}`
+      write(dim(` host  ${'before'.padEnd(24)}after`) + '\n')
       for (const h of s.final.hosts) {
         const b = s.initial.find(x => x.host === h.host)
-        const before = b === undefined ? '?' : `${b.vms} VMs ${pct(b.load).padStart(4)}`
-        write(` ${h.host.padEnd(4)}  ${before.padEnd(18)}  ${h.vms} VMs ${pct(h.load).padStart(4)}\n`)
+        write(` ${h.host.padEnd(4)} ${(b === undefined ? '?' : figures(b)).padEnd(24)} ${figures(h)}\n`)
       }
+      write(dim(` mean ${pct(s.final.mean)}, band ${s.band.under}–${s.band.over} × mean = ${pct(s.band.under * s.final.mean)}–${pct(s.band.over * s.final.mean)}`) + '\n')
       if (s.migrations.length > 0) write(dim(' moves: ') + s.migrations.map(m => `${m.vm} ${m.from}→${m.to}`).join(', ') + '\n')
       if (s.lateStops.length > 0) write(red(` did not stop in time: ${s.lateStops.join(', ')}`) + '\n')
       write(dim(` logs: ${s.logFile}`) + '\n')
