@@ -90,7 +90,13 @@ export class SlotRunner {
       switch (out) {
         case 'fired': if (++burst >= 1000) { burst = 0; pause = 1 } break
         // a loop iteration that only recursed waits a sample interval: no spinning
-        case 'changed': burst = 0; if (p.clause.local && p.roleName === before) pause = this.h.params.sampleIntervalMs; break
+        case 'changed':
+          burst = 0
+          if (p.clause.local && p.roleName === before) {
+            pause = this.h.params.sampleIntervalMs
+            slot.misses = 0 // a quiet iteration: the next seek starts without back-off
+          }
+          break
         case 'blocked': pause = this.h.params.sampleIntervalMs; break
         case 'finished': p.become(initialTerm(slot.im)); pause = this.h.params.sampleIntervalMs; break
         case 'failed':
@@ -121,7 +127,8 @@ export class SlotRunner {
       return await slot.wait.promise
     }
     this.h.finish(slot, id, r.role, r.outcome)
-    if (r.code === 'RT_NO_PARTNER') await this.h.sleep(this.h.params.sampleIntervalMs)
+    if (r.code === 'RT_NO_PARTNER') await this.backOff(slot)
+    else slot.misses = 0
     return r.role
   }
 
@@ -182,6 +189,28 @@ export class SlotRunner {
     hold.abort()
     await this.withdraw(slot)
     return next
+  }
+
+  /**
+   * Nobody accepted: wait before seeking again, doubling up to 8 sample intervals while nobody
+   * does, but go at once when a host announces a partner role (a fresh candidate).
+   */
+  private async backOff (slot: Slot): Promise<void> {
+    const p = this.h.params
+    const ms = Math.min(p.sampleIntervalMs * 2 ** slot.misses, 8 * p.sampleIntervalMs)
+    slot.misses = Math.min(slot.misses + 1, 3)
+    const partners = new Set(slot.im.roles.get(slot.peer.roleName)?.partnerRoles ?? [])
+    const heard = new AbortController()
+    const off = this.h.discovery.on('announcement', a => {
+      if (a.imHash === slot.im.hash && !a.withdrawn && partners.has(a.role)) heard.abort()
+    })
+    try {
+      await this.h.clock.sleep(ms, AbortSignal.any([heard.signal, this.h.stopSignal]))
+    } catch {
+      // a partner was announced, or the agent stops
+    } finally {
+      off()
+    }
   }
 
   async withdraw (slot: Slot): Promise<void> {

@@ -22,6 +22,8 @@ export class Slot {
   /** Cancels the hold timer of an advertised role once an invitation is accepted. */
   hold: AbortController | null = null
   stopped = false
+  /** Seeks in a row that found no partner (drives the back-off). */
+  misses = 0
   loop: Promise<void> | null = null
 
   constructor (readonly im: LoadedIm, readonly peer: PeerRun, readonly election: ElectionRule) {}
