@@ -58,7 +58,8 @@ export class LeaseTable {
 
   /** Gives the lease of `interaction` to another coordinator (the election picked it). */
   handOver (interaction: string, coordinator: string): Lease {
-    const l = this.valid(interaction)
+    const l = this.current
+    if (l === null || l.interaction !== interaction) throw new NoLeaseError(interaction)
     const next = { ...l, coordinator, expiresAt: this.now() + l.ttlMs }
     this.current = next
     return next
