@@ -193,7 +193,12 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
 
   argsFor (role: Term): Json {
     const c = this.model.current
-    return { role: termToJson(role), capacity: c.capacity, headroom: c.headroom, load: c.load, migrateUri: this.migrateUri, host: this.name }
+    return { role: termToJson(role), capacity: c.capacity, headroom: c.headroom, shortfall: c.shortfall, load: c.load, migrateUri: this.migrateUri, host: this.name }
+  }
+
+  skipCandidate (peer: string, args: Json | undefined): boolean {
+    const headroom = typeof args === 'object' && args !== null && !Array.isArray(args) && typeof args.headroom === 'number' ? args.headroom : Infinity
+    return this.model.isFutile(peer, headroom)
   }
 
   accepted (slot: Slot, body: InviteBody, fromRole: Term): void {

@@ -41,6 +41,8 @@ export interface InteractionDeps {
   readonly renewOwn: (interaction: string) => boolean
   /** Gives this host's own lease to the elected coordinator (before inviting that candidate). */
   readonly handOver: (interaction: string, coordinator: string) => void
+  /** A candidate not worth inviting now (no VM fitted its advertised figures last time). */
+  readonly skipCandidate: (peer: string, args: Json | undefined) => boolean
   /** The agent is stopping: abort. */
   readonly stopping: () => boolean
 }
@@ -215,7 +217,7 @@ export class Interaction {
     }
     const initiator = this.members.get(q.peer)
     for (const c of candidates) {
-      if (this.members.has(c.peerId) || c.peerId === d.self || this.abortWith !== null) continue
+      if (this.members.has(c.peerId) || c.peerId === d.self || this.abortWith !== null || d.skipCandidate(c.peerId, c.args)) continue
       const coordinator = electCoordinator(d.election, q.peer, c.peerId)
       const body: InviteBody = {
         type: 'invite', interaction: this.id, im: d.im.hash, role: q.toRole, from: q.peer, coordinator,

@@ -36,6 +36,7 @@ export interface SlotHost {
   /** Sleeps on the clock; false when the agent stops meanwhile. */
   sleep (ms: number): Promise<boolean>
   argsFor (role: Term): Json
+  skipCandidate (peer: string, args: Json | undefined): boolean
   emit (e: EventIn): void
   finish (slot: Slot, interaction: string, role: Term, outcome: 'ended' | 'aborted' | 'expired', reason?: string): void
 }
@@ -147,6 +148,7 @@ export class SlotRunner {
       emit: e => { this.h.emit(e) },
       renewOwn: i => this.h.leases.extend(i),
       handOver: (i, coordinator) => { this.h.leases.handOver(i, coordinator) },
+      skipCandidate: (peer, args) => this.h.skipCandidate(peer, args),
       stopping: () => !this.h.isRunning()
     }
     slot.phase = 'interacting'

@@ -16,7 +16,7 @@ import { NothingToMoveError, codeOf, messageOf } from '../errors.js'
 import type { HostAgentEvent } from '../types.js'
 import { contextOf, participantArgs } from './context.js'
 import type { ConstraintContext } from './context.js'
-import { pickVms } from './load-model.js'
+import { pickVms } from './pick.js'
 import type { LoadModel } from './load-model.js'
 
 export interface BalanceDeps {
@@ -81,6 +81,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
     const uri = partner.migrateUri
     const capacity = typeof partner.capacity === 'number' ? partner.capacity : 0
     const headroom = typeof partner.headroom === 'number' ? partner.headroom : capacity
+    const shortfall = typeof partner.shortfall === 'number' ? partner.shortfall : 0
     if (typeof uri !== 'string' || uri === '') {
       log.warn({ interaction: ctx.interaction, to }, 'partner advertised no migrate URI')
       return false
@@ -91,11 +92,12 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       await model.refresh(true)
       const c = model.current
       const vms = model.movable().map(d => ({ name: d.name, cores: d.cpuCores ?? 0 }))
-      const pick = pickVms(vms, c.need, capacity, headroom, model.cordoned)
+      const pick = pickVms(vms, { need: c.need, excess: c.excess, slack: c.slack, capacity, headroom, shortfall, cordoned: model.cordoned })
       if (pick.length === 0) {
         // definitive for this interaction (the partner's figures are fixed): fail it now rather
         // than let the coordinator poll until it stalls
         log.info({ interaction: ctx.interaction, need: c.need, capacity, headroom, vms: vms.length }, 'no VM fits the partner')
+        model.noteFutile(to, headroom)
         throw new NothingToMoveError(c.need, capacity)
       }
       const moved: MovedVm[] = []

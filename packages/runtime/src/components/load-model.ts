@@ -19,6 +19,12 @@ export interface Classification {
   readonly capacity: number
   /** Cores this host can take before crossing the overload threshold. */
   readonly headroom: number
+  /** Cores above the overload threshold (0 when not above). */
+  readonly excess: number
+  /** Cores this host can shed and stay at or above the underload threshold. */
+  readonly slack: number
+  /** Cores this host needs to reach the underload threshold (0 when not below). */
+  readonly shortfall: number
 }
 
 export interface MeanSource {
@@ -36,9 +42,11 @@ export class LoadModel {
   private latest: HostLoad | null = null
   private sampledAt = -Infinity
   private sampling: Promise<HostLoad> | null = null
-  private lastClass: Classification = { state: 'balanced', load: 0, mean: 0, need: 0, capacity: 0, headroom: 0 }
+  private lastClass: Classification = { state: 'balanced', load: 0, mean: 0, need: 0, capacity: 0, headroom: 0, excess: 0, slack: 0, shortfall: 0 }
   private reports = 0
   private readonly cooldown = new Map<string, number>()
+  /** Partners no VM of this host fitted, with their headroom then, until this host's VMs change. */
+  private readonly futile = new Map<string, { headroom: number, until: number }>()
   /** One migration at a time per host. */
   migrating = false
 
@@ -98,6 +106,9 @@ export class LoadModel {
     const need = this.cordoned ? cores : Math.max(0, cores - mean * cpus)
     const capacity = this.cordoned ? 0 : Math.max(0, mean * cpus - cores)
     const headroom = this.cordoned ? 0 : Math.max(0, this.params.overloadRatio * mean * cpus - cores)
+    const excess = Math.max(0, cores - this.params.overloadRatio * mean * cpus)
+    const slack = Math.max(0, cores - this.params.underloadRatio * mean * cpus)
+    const shortfall = Math.max(0, this.params.underloadRatio * mean * cpus - cores)
     let state: LoadState = 'balanced'
     if (this.cordoned) {
       state = l.domains.length > 0 ? 'over' : 'balanced'
@@ -110,12 +121,26 @@ export class LoadModel {
       const under = this.underD.update(ratio, l.atMs).active && ratio < this.params.underloadRatio
       state = over ? 'over' : under ? 'under' : 'balanced'
     }
-    this.lastClass = { state, load: round(load), mean: round(mean), need: round(need), capacity: round(capacity), headroom: round(headroom) }
+    this.lastClass = { state, load: round(load), mean: round(mean), need: round(need), capacity: round(capacity), headroom: round(headroom), excess: round(excess), slack: round(slack), shortfall: round(shortfall) }
     return this.lastClass
+  }
+
+  /** No VM of this host fitted `peer` (advertising `headroom`): do not invite it again soon. */
+  noteFutile (peer: string, headroom: number): void {
+    this.futile.set(peer, { headroom, until: this.clock.now() + 8 * this.params.sampleIntervalMs })
+  }
+
+  /** Whether inviting `peer` (advertising `headroom`) would fail like last time. */
+  isFutile (peer: string, headroom: number): boolean {
+    const f = this.futile.get(peer)
+    if (f === undefined) return false
+    if (this.clock.now() >= f.until) { this.futile.delete(peer); return false }
+    return headroom <= f.headroom + 1e-9
   }
 
   /** After a move the host must hold its new state for a sustain time again. */
   resetHysteresis (): void {
+    this.futile.clear() // its VMs changed: every partner is worth a new try
     this.overD.reset()
     this.underD.reset()
     this.lastClass = { ...this.lastClass, state: 'balanced' }
@@ -146,25 +171,4 @@ export class LoadModel {
   }
 
   get logger (): Logger { return this.log }
-}
-
-/**
- * The VMs to move: best fit of their loads into min(need, capacity), largest first. When none fits,
- * the smallest VM that still lowers the cluster's total deviation from the mean (cores <= need +
- * capacity; a cordoned host skips this test) and keeps the partner below its overload threshold
- * (cores <= headroom). A cordoned host first moves anything that fits the capacity, idle VMs too.
- */
-export function pickVms (vms: ReadonlyArray<{ name: string, cores: number }>, need: number, capacity: number, headroom: number, cordoned: boolean): string[] {
-  const EPS = 1e-9
-  const limit = cordoned ? capacity : Math.min(need, capacity)
-  const sorted = [...vms].sort((a, b) => b.cores - a.cores || a.name.localeCompare(b.name))
-  const out: string[] = []
-  let left = limit
-  for (const v of sorted) {
-    if (!cordoned && v.cores <= 0) continue
-    if (v.cores <= left + EPS) { out.push(v.name); left -= v.cores }
-  }
-  if (out.length > 0) return out
-  const fallback = [...sorted].reverse().find(v => (cordoned || (v.cores > 0 && v.cores <= need + capacity + EPS)) && v.cores <= headroom + EPS)
-  return fallback === undefined ? [] : [fallback.name]
 }
