@@ -20,6 +20,11 @@ test('among single moves into the band, the one closest to the mean wins', () =>
   assert.deepEqual(pickVms([vm('a', 0.7), vm('b', 1.0), vm('c', 1.3)], L), ['b'])
 })
 
+test('a set that puts the partner in band too beats a smaller one that fixes only the source', () => {
+  assert.deepEqual(pickVms([vm('a', 0.7), vm('b', 0.5)], { ...L, shortfall: 1.0 }).sort(), ['a', 'b'])
+  assert.deepEqual(pickVms([vm('a', 0.7), vm('b', 0.5)], L), ['a'], 'when one VM does both, one it is')
+})
+
 test('two moves when no single VM can do it', () => {
   assert.deepEqual(pickVms([vm('a', 0.4), vm('b', 0.4), vm('c', 0.3), vm('z', 0.2)], L).sort(), ['a', 'b'])
 })
