@@ -1,5 +1,6 @@
 /**
- * The libp2p node of a Parley host: tcp + noise + yamux + identify + ping, a pre-shared key (pnet),
+ * The libp2p node of a Parley host: tcp + noise + yamux + identify + ping, a pre-shared key (pnet
+ * protocol, our own protector: see psk-protector.ts),
  * a private Kademlia DHT (own protocol, server mode, LAN addresses kept) and gossipsub.
  */
 import { noise } from '@chainsafe/libp2p-noise'
@@ -10,12 +11,12 @@ import { identify, type Identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { ping, type Ping } from '@libp2p/ping'
-import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidArgumentError } from '../errors.js'
 import { parseSwarmKey } from '../keys.js'
+import { pskProtector } from './psk-protector.js'
 
 export const DHT_PROTOCOL = '/parley/kad/1.0.0'
 
@@ -75,7 +76,7 @@ export async function buildNode (o: NodeOptions): Promise<Libp2p<ParleyServices>
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionProtector: preSharedKey({ psk }),
+    connectionProtector: pskProtector(psk),
     connectionManager: {
       maxConnections: limits.maxConnections ?? 300,
       inboundConnectionThreshold: limits.inboundConnectionThreshold ?? 100,
