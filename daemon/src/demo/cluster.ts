@@ -10,9 +10,13 @@ import type { DaemonLogging } from '../daemon/logging.js'
 import { createNotifier } from '../daemon/sd-notify.js'
 import { Parleyd } from '../daemon/service.js'
 import { subscribe } from '../daemon/subscribe.js'
-import { DemoStartError } from './errors.js'
+import { DemoError, DemoStartError } from './errors.js'
 import { memoryUri } from './scenario.js'
 import type { DemoScenario } from './scenario.js'
+
+/** How long the hosts get to find each other through the bootstrap host. */
+const CONNECT_TIMEOUT_MS = 15_000
+const CONNECT_POLL_MS = 50
 
 export interface DemoHost {
   name: string
@@ -88,17 +92,41 @@ export async function startCluster (init: ClusterInit): Promise<DemoCluster> {
         throw new DemoStartError(spec.name, describe(e), init.logFile, { cause: e })
       }
       hosts.push({ name: spec.name, daemon, socket })
-      try {
-        await subscribe(daemon.host, { text: init.imText, name: init.imName })
-      } catch (e) {
-        throw new DemoStartError(spec.name, `subscribing to ${init.imName}: ${describe(e)}`, init.logFile, { cause: e })
-      }
     }
+    // Subscribe only once the peers see each other, and all at once: a host that takes a role
+    // while the others' load reports are still on their way works from a partial cluster mean.
+    await connected(hosts, CONNECT_TIMEOUT_MS)
+    await Promise.all(hosts.map(async h => {
+      try {
+        await subscribe(h.daemon.host, { text: init.imText, name: init.imName })
+      } catch (e) {
+        throw new DemoStartError(h.name, `subscribing to ${init.imName}: ${describe(e)}`, init.logFile, { cause: e })
+      }
+    }))
   } catch (e) {
     await cluster.stop('start failed', 5000)
     throw e
   }
   return cluster
+}
+
+/** Waits until the bootstrap host is connected to every other host and each of them to it. */
+async function connected (hosts: DemoHost[], timeoutMs: number): Promise<void> {
+  const [first, ...rest] = hosts
+  if (first === undefined) return
+  const firstId = first.daemon.host.discovery.peerId
+  const ready = (): boolean => {
+    const peers = new Set(first.daemon.host.discovery.peers())
+    return rest.every(h => peers.has(h.daemon.host.discovery.peerId) && h.daemon.host.discovery.peers().includes(firstId))
+  }
+  const deadline = Date.now() + timeoutMs
+  while (!ready()) {
+    if (Date.now() >= deadline) {
+      const missing = rest.filter(h => !h.daemon.host.discovery.peers().includes(firstId)).map(h => h.name)
+      throw new DemoError('PARLEY_DEMO_NOT_CONNECTED', `the hosts did not connect within ${timeoutMs / 1000}s (not connected to ${first.name}: ${missing.join(', ') || 'none'})`, 'is loopback (127.0.0.1) usable here? see the demo log')
+    }
+    await new Promise(resolve => setTimeout(resolve, CONNECT_POLL_MS))
+  }
 }
 
 function describe (e: unknown): string {
