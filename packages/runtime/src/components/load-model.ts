@@ -147,7 +147,9 @@ export class LoadModel {
   }
 
   coolDown (vm: string): void {
-    this.cooldown.set(vm, this.clock.now() + this.params.cooldownMs)
+    const now = this.clock.now()
+    if (this.cooldown.size >= 1024) for (const [k, until] of this.cooldown) if (now >= until) this.cooldown.delete(k)
+    this.cooldown.set(vm, now + this.params.cooldownMs)
   }
 
   inCooldown (vm: string): boolean {
