@@ -93,11 +93,13 @@ test('pnpm demo --timeout abc: a usage error with a code and a hint, exit 2', { 
   assert.match(r.stderr, /^parley demo: error PARLEY_DEMO_USAGE: --timeout abc .*\(hint: usage: pnpm demo/)
 })
 
-test('Ctrl-C stops the demo cleanly: every host stopped, a summary, exit 130', { timeout: 60_000 }, async () => {
+test('Ctrl-C in the middle of an interaction stops the demo cleanly: every host stopped in time, a summary, exit 130', { timeout: 90_000 }, async () => {
   let sent = false
-  const r = await runDemo([], 55_000, (l, kill) => {
-    if (!sent && l.type === 'load') { sent = true; kill('SIGINT') }
+  const r = await runDemo([], 85_000, (l, kill) => {
+    // the first move of an interaction that moves several: the interaction is still running
+    if (!sent && l.type === 'migration') { sent = true; kill('SIGINT') }
   })
+  assert.ok(sent, 'no migration to interrupt')
   assert.equal(r.code, 130, `exit ${r.code ?? r.signal}; stderr: ${r.stderr}`)
   const summary = r.lines.at(-1)!
   assert.equal(summary.type, 'summary')

@@ -18,11 +18,15 @@ const bold = (s: string): string => color(1, s)
 const pct = (x: number): string => `${Math.round(x * 100)}%`
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`
 
-/** The load bar, 0..100 % of the host's cores; the band [under x mean, over x mean] shown as ┆. */
-function bar (load: number, mean: number, band: { under: number, over: number }, width: number): string {
-  const filled = Math.round(Math.min(1, load) * width)
-  const lo = Math.round(band.under * mean * width)
-  const hi = Math.round(band.over * mean * width)
+/**
+ * The load bar from 0 to `full` (a load; fixed for the run so bars compare over time), with the band
+ * [under x mean, over x mean] marked ┆.
+ */
+function bar (load: number, mean: number, band: { under: number, over: number }, width: number, full: number): string {
+  const at = (x: number): number => Math.round(Math.min(1, x / full) * width)
+  const filled = at(load)
+  const lo = at(band.under * mean)
+  const hi = at(band.over * mean)
   let s = ''
   for (let i = 0; i < width; i++) {
     const edge = mean > 0 && (i === lo || i === hi)
@@ -31,13 +35,14 @@ function bar (load: number, mean: number, band: { under: number, over: number },
   return s
 }
 
-interface Layout { bar: number, role: number }
+interface Layout { bar: number, role: number, full: number }
 
 /** Fits a row to the terminal: a line that wrapped would break the redraw in place. */
-function layout (columns: number): Layout {
+function layout (terminalColumns: number, full: number): Layout {
+  const columns = terminalColumns > 0 ? terminalColumns : 100
   const bar = Math.max(10, Math.min(MAX_BAR, columns - ROW_FIXED - 30))
   // one column spare: a line exactly as wide as the terminal wraps on some of them
-  return { bar, role: Math.max(8, columns - ROW_FIXED - bar - 2) }
+  return { bar, role: Math.max(8, columns - ROW_FIXED - bar - 2), full }
 }
 
 function row (h: HostSnapshot, mean: number, band: { under: number, over: number }, fit: Layout): string {
@@ -47,12 +52,12 @@ function row (h: HostSnapshot, mean: number, band: { under: number, over: number
   let role = h.role + phase + mark
   if (role.length > fit.role) role = role.slice(0, fit.role - 1) + '…'
   const roleShown = role.startsWith(h.role + phase) ? h.role + dim(phase) + yellow(role.slice((h.role + phase).length)) : role
-  return ` ${bold(h.host.padEnd(4))} ${String(h.vms).padStart(3)}  ${h.cores.toFixed(1).padStart(5)} ${state(pct(h.load).padStart(5))}  ${state(bar(h.load, mean, band, fit.bar))}  ${roleShown}`
+  return ` ${bold(h.host.padEnd(4))} ${String(h.vms).padStart(3)}  ${h.cores.toFixed(1).padStart(5)} ${state(pct(h.load).padStart(5))}  ${state(bar(h.load, mean, band, fit.bar, fit.full))}  ${roleShown}`
 }
 
 function table (s: Snapshot, band: { under: number, over: number }, fit: Layout): string {
   const lines = [
-    dim(` host  VMs  cores  load  ${'0%'.padEnd(fit.bar - 4)}100%  role`),
+    dim(` host  VMs  cores  load  ${'0%'.padEnd(fit.bar - 4)}${pct(fit.full).padStart(4)}  role`),
     ...s.hosts.map(h => row(h, s.mean, band, fit)),
     ` mean ${pct(s.mean)}   band ${pct(band.under * s.mean)}–${pct(band.over * s.mean)}   ${s.inBand ? green('in band') : red('out of band')}   ${dim(`t=${secs(s.t)}`)}`,
   ]
@@ -70,6 +75,12 @@ function eventLine (e: DemoEvent): string {
 export function ttyView (write: (text: string) => void, columns: () => number): DemoView {
   let shown = ''
   let band = { under: 0.8, over: 1.2 }
+  /** The bar's full scale: the busiest host at the start, rounded up to 10 %. */
+  let full = 0
+  const fit = (s: Snapshot): Layout => {
+    if (full === 0) full = Math.min(1, Math.max(0.1, Math.ceil(Math.max(...s.hosts.map(h => h.load)) * 10) / 10))
+    return layout(columns(), full)
+  }
   const erase = (): void => {
     const height = shown.split('\n').length - 1
     if (height > 0) write(`${ESC}${height}A${ESC}J`)
@@ -84,7 +95,7 @@ export function ttyView (write: (text: string) => void, columns: () => number): 
       write(`  try: pnpm parley --socket ${info.hosts[0]?.socket ?? ''} status\n`)
       write(`  until every host is within ${info.band.under}–${info.band.over} × the mean load (at most ${secs(info.timeoutMs)}); Ctrl-C stops\n\n`)
     },
-    frame: s => { erase(); shown = table(s, band, layout(columns())); write(shown) },
+    frame: s => { erase(); shown = table(s, band, fit(s)); write(shown) },
     event: e => {
       // "no partner accepted" repeats every few hundred ms while a host waits; the summary counts it
       if (e.type === 'interaction-aborted' && e.code === 'RT_NO_PARTNER') return
@@ -94,7 +105,7 @@ export function ttyView (write: (text: string) => void, columns: () => number): 
     finished: (s: Summary) => {
       erase()
       shown = ''
-      write(table(s.final, band, layout(columns())))
+      write(table(s.final, band, fit(s.final)))
       const head = s.outcome === 'balanced'
         ? green(`balanced in ${secs(s.elapsedMs)}`)
         : s.outcome === 'timeout' ? red(`not balanced after ${secs(s.elapsedMs)}: gave up`) : yellow(`interrupted after ${secs(s.elapsedMs)}`)
