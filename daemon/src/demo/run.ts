@@ -59,22 +59,20 @@ export async function runDemo ({ timeoutMs, signal, view }: RunInit): Promise<Su
   const initial = last.hosts
   view.frame(last)
   let settled = 0
-  try {
-    while (true) {
-      await sleep(FRAME_MS, signal)
-      if (signal.aborted) { outcome = 'interrupted'; break }
-      last = await snap()
-      view.frame(last)
-      settled = last.inBand && !last.busy ? settled + 1 : 0
-      if (settled >= SETTLED_FRAMES) { outcome = 'balanced'; break }
-      if (last.t >= timeoutMs) { outcome = 'timeout'; break }
-    }
-  } finally {
-    stopFollowing()
+  while (true) {
+    await sleep(FRAME_MS, signal)
+    if (signal.aborted) { outcome = 'interrupted'; break }
+    last = await snap()
+    view.frame(last)
+    settled = last.inBand && !last.busy ? settled + 1 : 0
+    if (settled >= SETTLED_FRAMES) { outcome = 'balanced'; break }
+    if (last.t >= timeoutMs) { outcome = 'timeout'; break }
   }
   const elapsedMs = Date.now() - startedAt
   view.note(`stopping ${cluster.hosts.length} hosts (libp2p nodes included, at most ${STOP_TIMEOUT_MS / 1000}s each)…`)
+  // still following: an interaction under way gets parleyd's shutdown timeout to finish its moves
   const { late } = await cluster.stop(outcome === 'interrupted' ? 'demo interrupted' : 'demo over', STOP_TIMEOUT_MS)
+  stopFollowing()
   const summary: Summary = {
     outcome,
     elapsedMs,

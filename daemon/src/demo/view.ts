@@ -21,6 +21,7 @@ export interface Summary {
   failedMigrations: number
   abortedInteractions: number
   initial: HostSnapshot[]
+  /** The last sample before the hosts stopped; moves that finished during the stop are in `migrations` only. */
   final: Snapshot
   band: { under: number, over: number }
   /** Hosts whose parleyd (libp2p node included) did not stop within the stop timeout. */
