@@ -27,6 +27,7 @@ for (const c of cases) {
   const heap0 = process.memoryUsage().heapUsed
   let peakHeap = heap0; let peakRss = process.memoryUsage().rss
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   const scenario = generateScenario({ hosts: c.hosts, vms: c.vms, seed })
   // the large case runs under its goal as a deadline, so a miss reports how far it got
   const signal = c.hosts >= 10_000 ? AbortSignal.timeout(c.goalS * 1000) : undefined
@@ -50,8 +51,10 @@ for (const c of cases) {
     continue
   }
   const wallS = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  const cpuS = (cpu.user + cpu.system) / 1e6
   const e = r.efficacy
-  console.log(`${c.hosts} hosts x ${c.vms} VMs: wall ${wallS.toFixed(1)} s (goal < ${c.goalS} s: ${wallS < c.goalS ? 'met' : 'MISSED'}), ` +
+  console.log(`${c.hosts} hosts x ${c.vms} VMs: wall ${wallS.toFixed(1)} s (goal < ${c.goalS} s: ${wallS < c.goalS ? 'met' : 'MISSED'}), CPU ${cpuS.toFixed(1)} s${wallS > 1.2 * cpuS ? ' (wall well above CPU: the cores were shared)' : ''}, ` +
     `${(wallS * 1000 / rounds).toFixed(0)} ms per round; heap peak ${((peakHeap - heap0) / 1048576).toFixed(0)} MiB over start ` +
     `(${(((peakHeap - heap0) / c.hosts) / 1024).toFixed(0)} KiB per host), rss peak ${(peakRss / 1048576).toFixed(0)} MiB`)
   console.log(`  messages ${r.messages.total} (${r.messages.perHost} per host, ${(r.messages.perHost / rounds).toFixed(1)} per host per round; gossip ${r.messages.gossip}, requests ${r.messages.requests})`)

@@ -10,7 +10,6 @@ import {
 import { balancePolicy } from './fixtures.js'
 
 const FIG3_SEEDS = (process.env.PARLEY_SEED ?? '1,2,3,4,5').split(',').map(Number)
-const STRICT = process.env.PARLEY_SIM_STRICT === '1'
 
 test('fig. 3 (15 hosts, 50 VMs, band 80-120 %): the real policy balances, and every run replays', async (t) => {
   const rows: string[] = []
@@ -31,12 +30,7 @@ test('fig. 3 (15 hosts, 50 VMs, band 80-120 %): the real policy balances, and ev
   }
   t.diagnostic(rows.join('\n'))
   // The paper's outcome: at most one host out of band, in at most 1.2x the greedy baseline's moves.
-  // The runtime's policy misses it on some seeds (see docs/sim.md); the figures above are printed
-  // either way. PARLEY_SIM_STRICT=1 makes a miss fail this test.
-  if (misses > 0) {
-    if (STRICT) assert.fail(`${misses} of ${FIG3_SEEDS.length} seeds miss the fig. 3 target:\n${rows.join('\n')}`)
-    t.todo(`${misses} of ${FIG3_SEEDS.length} seeds miss <= 1 host out of band and <= 1.2x greedy migrations (runtime policy; PARLEY_SIM_STRICT=1 to fail)`)
-  }
+  assert.equal(misses, 0, `${misses} of ${FIG3_SEEDS.length} seeds miss the fig. 3 target:\n${rows.join('\n')}`)
 })
 
 test('a run replays exactly from its seed', async () => {
