@@ -6,7 +6,8 @@
  *  - gossip path: findCandidates from a follower whose table is warm, and announcement propagation
  *    time (advertise -> 'announcement' event at each follower);
  *  - RSS per node.
- * Env: PARLEY_BENCH_SIZES (default "50,100"), PARLEY_BENCH_LOOKUPS (default 200), PARLEY_SEED.
+ * Env: PARLEY_BENCH_SIZES (default "50,100"), PARLEY_BENCH_LOOKUPS (default 200), PARLEY_SEED,
+ * PARLEY_BENCH_DHT_ALPHA / PARLEY_BENCH_DHT_SELF_MS (kad-dht tuning to compare).
  */
 import { spawnSync } from 'node:child_process'
 import { availableParallelism, loadavg } from 'node:os'
@@ -22,18 +23,22 @@ const sizes = (process.env.PARLEY_BENCH_SIZES ?? '50,100').split(',').map(Number
 const lookups = Number(process.env.PARLEY_BENCH_LOOKUPS ?? 200)
 const seed = Number(process.env.PARLEY_SEED ?? Date.now() % 1_000_000)
 const logger = pino({ level: 'error' })
+const dht = {
+  ...(process.env.PARLEY_BENCH_DHT_ALPHA !== undefined ? { alpha: Number(process.env.PARLEY_BENCH_DHT_ALPHA) } : {}),
+  ...(process.env.PARLEY_BENCH_DHT_SELF_MS !== undefined ? { querySelfIntervalMs: Number(process.env.PARLEY_BENCH_DHT_SELF_MS) } : {})
+}
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
 async function startCluster (n: number): Promise<Libp2pDiscovery[]> {
   const psk = generateSwarmKey()
-  const first = await createLibp2pDiscovery({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], psk, stopTimeoutMs: 15_000 }, { logger })
+  const first = await createLibp2pDiscovery({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], psk, dht, stopTimeoutMs: 15_000 }, { logger })
   const boot = [first.addresses()[0]]
   const peers = [first]
   // start in batches of 10 and let each batch join before the next: noise handshakes dominate
   // startup CPU, and a burst of 100 simultaneous joins starves the bootstrap node
   for (let i = 1; i < n; i += 10) {
     const batch = await Promise.all(Array.from({ length: Math.min(10, n - i) }, async () =>
-      await createLibp2pDiscovery({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: boot, psk, stopTimeoutMs: 15_000 }, { logger })))
+      await createLibp2pDiscovery({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: boot, psk, dht, stopTimeoutMs: 15_000 }, { logger })))
     peers.push(...batch)
     for (let w = 0; w < 100 && !batch.every(p => rt(p) > 0); w++) await sleep(200)
   }
@@ -144,7 +149,7 @@ async function run (n: number, rand: () => number): Promise<void> {
 
 const only = process.env.PARLEY_BENCH_ONE_SIZE
 if (only === undefined) {
-  print(`# discovery lookup bench: sizes ${sizes.join(',')}, ${lookups} lookups each, seed ${seed} (replay with PARLEY_SEED=${seed}), node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map(x => round(x, 1)).join(' ')}`)
+  print(`# discovery lookup bench: sizes ${sizes.join(',')}, ${lookups} lookups each, seed ${seed} (replay with PARLEY_SEED=${seed}), node ${process.version}, DHT tuning ${JSON.stringify(dht)} (empty: the node's defaults), ${availableParallelism()} cores, load average ${loadavg().map(x => round(x, 1)).join(' ')}`)
   // one child process per size, so that RSS per node is not skewed by the previous cluster
   for (const n of sizes) {
     const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
