@@ -3,13 +3,12 @@
 // SIGHUP reload, SIGTERM clean exit, restart with the same peer id, and readiness via sd_notify.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ControlClient } from '../src/control/index.js'
-import { baseArgs, parley, ROOT, startDaemon, startReady, stopAll, writePsk } from './daemon-harness.js'
+import { baseArgs, fakeNotifySocket, haveNotify, parley, ROOT, startDaemon, startReady, stopAll, writePsk } from './daemon-harness.js'
 import type { RunningDaemon } from './daemon-harness.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-cli-daemon-'))
@@ -17,8 +16,7 @@ const psk = writePsk(dir)
 const config = join(dir, 'parley.yaml')
 const socket = join(dir, 'parley.sock')
 const balance = join(ROOT, 'ims', 'balance.lcc')
-const haveNotify = spawnSync('sh', ['-c', 'command -v systemd-notify && command -v python3'], { encoding: 'utf8' }).status === 0
-const notifyMessages: string[] = []
+let notifyMessages: string[] = []
 let notifySocket: string | undefined
 let daemon: RunningDaemon
 let peerId = ''
@@ -29,22 +27,9 @@ after(() => { stopAll(); notifyChild?.kill('SIGKILL') })
 before(async () => {
   if (haveNotify) {
     notifySocket = join(dir, 'notify.sock')
-    const py = 'import socket,sys,json\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("bound",flush=True)\nwhile True:\n  print(json.dumps(s.recv(65536).decode()),flush=True)\n'
-    const child = spawn('python3', ['-c', py, notifySocket], { stdio: ['ignore', 'pipe', 'inherit'] })
-    notifyChild = child
-    let buf = ''
-    await new Promise<void>(resolve => {
-      child.stdout.on('data', (d: Buffer) => {
-        buf += d.toString()
-        let nl
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl)
-          buf = buf.slice(nl + 1)
-          if (line === 'bound') resolve()
-          else notifyMessages.push(JSON.parse(line) as string)
-        }
-      })
-    })
+    const fake = await fakeNotifySocket(notifySocket)
+    notifyChild = fake.child
+    notifyMessages = fake.messages
   }
   writeFileSync(config, 'allow-im:\n  - balance\nlog-level: info\n')
   daemon = await startReady(['--config', config, ...baseArgs(dir, psk)], notifySocket === undefined ? {} : { NOTIFY_SOCKET: notifySocket })

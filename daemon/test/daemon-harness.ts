@@ -1,6 +1,6 @@
 // Starts a real parleyd (this Node binary, memory hypervisor, libp2p on 127.0.0.1) for tests, reads
 // its JSON log lines, and stops it. Every daemon started is killed by stopAll() in an after hook.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -118,4 +118,31 @@ export async function parley (...args: string[]): Promise<CliRun> {
   const status = await new Promise<number | null>(resolve => { child.once('close', code => { resolve(code) }) })
   clearTimeout(timer)
   return { status, stdout, stderr }
+}
+
+/** systemd-notify sends the messages, python3 plays the manager's datagram socket. */
+export const haveNotify = spawnSync('sh', ['-c', 'command -v systemd-notify && command -v python3'], { encoding: 'utf8' }).status === 0
+
+export interface FakeNotifySocket { child: ChildProcess, messages: string[] }
+
+/** A fake NOTIFY_SOCKET: a python datagram receiver printing each message as a JSON string a line. */
+export async function fakeNotifySocket (path: string): Promise<FakeNotifySocket> {
+  const py = 'import socket,sys,json\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("bound",flush=True)\nwhile True:\n  print(json.dumps(s.recv(65536).decode()),flush=True)\n'
+  const child = spawn('python3', ['-c', py, path], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const messages: string[] = []
+  let buf = ''
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString()
+      let nl
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl)
+        buf = buf.slice(nl + 1)
+        if (line === 'bound') resolve()
+        else messages.push(JSON.parse(line) as string)
+      }
+    })
+    child.once('exit', () => { reject(new Error('the fake notify socket exited')) })
+  })
+  return { child, messages }
 }

@@ -2,7 +2,6 @@
 // journal, sd_notify against a fake socket, and drain driven by a scripted agent.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -24,6 +23,7 @@ import { createNotifier } from '../src/daemon/sd-notify.js'
 import { checkIm, imHash, isAllowed, SubscriptionJournal } from '../src/daemon/subscriptions.js'
 import { expose, parleyMetrics, newCounters, processMetrics } from '../src/metrics/index.js'
 import { peerIdOf, generateSwarmKey } from '@parley/discovery'
+import { fakeNotifySocket, haveNotify } from './daemon-harness.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..', '..')
@@ -138,34 +138,10 @@ test('the subscription journal round-trips atomically', () => {
   assert.equal(existsSync(join(dir, 'subscriptions.json.tmp')), false)
 })
 
-const haveNotify = spawnSync('sh', ['-c', 'command -v systemd-notify && command -v python3'], { encoding: 'utf8' }).status === 0
-
-/** A fake NOTIFY_SOCKET: a python datagram receiver printing each message as a JSON string a line. */
-async function fakeNotifySocket (path: string): Promise<{ messages: string[] }> {
-  const py = 'import socket,sys,json\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("bound",flush=True)\nwhile True:\n  print(json.dumps(s.recv(65536).decode()),flush=True)\n'
-  const child = spawn('python3', ['-c', py, path], { stdio: ['ignore', 'pipe', 'inherit'] })
-  children.push(child)
-  const messages: string[] = []
-  let buf = ''
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString()
-      let nl
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl)
-        buf = buf.slice(nl + 1)
-        if (line === 'bound') resolve()
-        else messages.push(JSON.parse(line) as string)
-      }
-    })
-    child.once('exit', () => { reject(new Error('the fake notify socket exited')) })
-  })
-  return { messages }
-}
-
 test('sd_notify: READY=1 and STATUS reach a fake NOTIFY_SOCKET with our pid', { skip: haveNotify ? false : 'systemd-notify or python3 is not installed' }, async () => {
   const path = join(dir, 'notify.sock')
   const fake = await fakeNotifySocket(path)
+  children.push(fake.child)
   const n = createNotifier({ env: { NOTIFY_SOCKET: path }, pid: 4242 }, log)
   assert.equal(n.enabled, true)
   await n.notify({ READY: '1', STATUS: 'peer x; 0 peers' })
