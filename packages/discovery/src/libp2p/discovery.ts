@@ -9,6 +9,7 @@ import { Artefacts } from '../core/artefacts.js'
 import { Emitter } from '../core/events.js'
 import { RequestServer } from '../core/request-server.js'
 import { Roles } from '../core/roles.js'
+import { sharedMethods } from '../core/shared-methods.js'
 import { resolveEnv, resolveSettings, type Env } from '../core/settings.js'
 import type { RoutingTransport } from '../core/transport.js'
 import { validated } from '../core/validate.js'
@@ -142,14 +143,7 @@ export async function createLibp2pDiscovery (init: Libp2pDiscoveryInit, componen
     peers: () => node.getPeers().map(p => p.toString()),
     stats: () => ({ ...stats }),
 
-    advertise: async (imHash, role, args, options) => { check(); await roles.advertise(imHash, role, args, options) },
-    withdraw: async (imHash, role) => { check(); await roles.withdraw(imHash, role) },
-    findCandidates: async (imHash, role, options) => { check(); return await roles.findCandidates(imHash, role, options) },
-    announcements: (imHash, role) => roles.announcements(imHash, role),
-    follow: (imHash) => { check(); roles.follow(imHash) },
-
-    publish: async (bytes, meta) => { check(); return await artefacts.publish(bytes, meta) },
-    fetch: async (hash, options) => { check(); return await artefacts.fetch(hash, options) },
+    ...sharedMethods(roles, artefacts, check),
 
     handle: async (protocol, handler, options) => {
       check()

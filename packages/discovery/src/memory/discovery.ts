@@ -7,6 +7,7 @@ import { Artefacts } from '../core/artefacts.js'
 import { Emitter } from '../core/events.js'
 import { RequestServer } from '../core/request-server.js'
 import { Roles } from '../core/roles.js'
+import { sharedMethods } from '../core/shared-methods.js'
 import { resolveEnv, resolveSettings } from '../core/settings.js'
 import { deadline, raceSignal } from '../core/signals.js'
 import type { ArtefactTransport, RoutingTransport } from '../core/transport.js'
@@ -115,14 +116,7 @@ export async function createMemoryDiscovery (init: MemoryDiscoveryInit, componen
     addresses: () => [`/memory/${selfId}`],
     peers: () => [...net.peers.keys()].filter(id => id !== selfId && net.reachable(selfId, id)),
 
-    advertise: async (imHash, role, args, options) => { check(); await roles.advertise(imHash, role, args, options) },
-    withdraw: async (imHash, role) => { check(); await roles.withdraw(imHash, role) },
-    findCandidates: async (imHash, role, options) => { check(); return await roles.findCandidates(imHash, role, options) },
-    announcements: (imHash, role) => roles.announcements(imHash, role),
-    follow: (imHash) => { check(); roles.follow(imHash) },
-
-    publish: async (bytes, meta) => { check(); return await artefacts.publish(bytes, meta) },
-    fetch: async (hash, options) => { check(); return await artefacts.fetch(hash, options) },
+    ...sharedMethods(roles, artefacts, check),
 
     handle: async (protocol, handler, options) => { check(); server.register(protocol, handler, options) },
     unhandle: async (protocol) => { server.handlers.delete(protocol) },
