@@ -8,7 +8,7 @@ import type { Clock } from '@parley/hypervisor'
 import { ConstraintRegistry, PeerRun, copyTerm, termToJson, termToString } from '@parley/lcc'
 import type { ConstraintDispatcher, ConstraintFn, Term, Timers } from '@parley/lcc'
 import type { Logger } from 'pino'
-import { balanceComponents } from './components/balance.js'
+import { policyComponents } from './components/index.js'
 import { ClusterLoad } from './components/cluster-load.js'
 import { LoadModel } from './components/load-model.js'
 import { AlreadySubscribedError, AgentStoppedError, InvalidInitError, codeOf, messageOf } from './errors.js'
@@ -84,7 +84,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     this.cluster = new ClusterLoad(c.discovery, this.log.child({ component: 'load-gossip' }), () => c.clock.now(), this.params.sampleIntervalMs / 2)
     this.model = new LoadModel(c.hypervisor, c.clock, this.params, this.cluster, this.log.child({ component: 'load' }), this.isCordoned,
       l => { void this.cluster.publish(this.model.cores(l) / l.capacity.cpus, l.capacity.cpus, l.domains.length, this.isCordoned) })
-    const balance = balanceComponents({
+    const builtIn = policyComponents({
       model: this.model,
       hypervisor: c.hypervisor,
       clock: c.clock,
@@ -93,7 +93,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
       arrivalPollMs: Math.max(5, Math.min(100, this.params.pollIntervalMs)),
       arrivalTimeoutMs: this.params.arrivalTimeoutMs
     })
-    this.registry = new ConstraintRegistry({ ...balance, ...(c.constraints ?? {}) })
+    this.registry = new ConstraintRegistry({ ...builtIn, ...(c.constraints ?? {}) })
     this.dispatcher = this.registry.dispatcher()
     this.runner = new SlotRunner(this)
     for (const s of init.subscriptions ?? []) this.addSlot(s)
