@@ -1,6 +1,8 @@
 // Policy parameters with their defaults, checked once when the agent is created.
 import { InvalidInitError } from './errors.js'
-import type { PolicyParams } from './types.js'
+import type { MeanEstimator, PolicyParams } from './types.js'
+
+const MEAN_ESTIMATORS: readonly MeanEstimator[] = ['reports', 'push-sum', 'auto']
 
 export function resolvePolicy (p: Partial<PolicyParams> = {}): PolicyParams {
   const sample = p.sampleIntervalMs ?? 1000
@@ -18,9 +20,15 @@ export function resolvePolicy (p: Partial<PolicyParams> = {}): PolicyParams {
     pollIntervalMs: p.pollIntervalMs ?? 50,
     roleHoldMs: p.roleHoldMs ?? 5 * sample,
     maxCandidates: p.maxCandidates ?? 8,
-    arrivalTimeoutMs: p.arrivalTimeoutMs ?? 30_000
+    arrivalTimeoutMs: p.arrivalTimeoutMs ?? 30_000,
+    meanEstimator: p.meanEstimator ?? 'auto',
+    meanEstimatorAutoHosts: p.meanEstimatorAutoHosts ?? 200
+  }
+  if (!MEAN_ESTIMATORS.includes(out.meanEstimator)) {
+    throw new InvalidInitError('policy.meanEstimator', `must be one of ${MEAN_ESTIMATORS.join(', ')}, got ${String(out.meanEstimator)}`)
   }
   for (const [k, v] of Object.entries(out)) {
+    if (k === 'meanEstimator') continue
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InvalidInitError(`policy.${k}`, `must be a finite number >= 0, got ${String(v)}`)
   }
   if (!(out.underloadRatio < 1 && out.overloadRatio > 1)) throw new InvalidInitError('policy', 'underloadRatio must be < 1 < overloadRatio')

@@ -50,7 +50,18 @@ export interface PolicyParams {
   maxCandidates: number
   /** waitForMigration waits at most this for an announced VM to arrive (default 30,000 ms). */
   arrivalTimeoutMs: number
+  /**
+   * How the cluster mean load is estimated (default 'auto'): 'reports' takes the mean of every
+   * host's `parley.load` report (exact, O(N) per host per round); 'push-sum' gossips (sum, weight)
+   * pairs with one random peer per sample (O(1) per host per round); 'auto' uses 'reports' while
+   * discovery sees fewer than `meanEstimatorAutoHosts` hosts, and push-sum from there on.
+   */
+  meanEstimator: MeanEstimator
+  /** Cluster size (hosts seen through discovery) from which 'auto' switches to push-sum (default 200). */
+  meanEstimatorAutoHosts: number
 }
+
+export type MeanEstimator = 'reports' | 'push-sum' | 'auto'
 
 export interface HostAgentInit {
   /** Display name of the host (logs, status); the peer id comes from discovery. */
