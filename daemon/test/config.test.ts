@@ -42,7 +42,7 @@ test('defaults apply when nothing is given', () => {
   assert.deepEqual(config.listen, ['/ip4/0.0.0.0/tcp/4001'])
   assert.equal(config.socket, '/run/parley/parley.sock')
   assert.equal(config.dataDir, '/var/lib/parley')
-  assert.deepEqual(config.http, { host: '127.0.0.1', port: 9470 })
+  assert.equal(config.http, null, 'the HTTP endpoint (metrics, dashboard) is off unless asked for')
   assert.equal(config.logLevel, 'info')
   assert.equal(config.shutdownTimeoutMs, 30_000)
   assert.deepEqual(origins.hypervisor, { kind: 'default' })
@@ -56,12 +56,12 @@ test('file < environment < flags, and a later source replaces a list', () => {
     '  - balance',
     '  - consolidate',
     'listen: [/ip4/127.0.0.1/tcp/4001]',
-    'http: off',
+    'http: 127.0.0.1:9471',
   ].join('\n'))
   const fromFile = load(['--config', f])
   assert.equal(fromFile.config.hypervisor, 'qemu+tcp://127.0.1.2/system')
   assert.deepEqual(fromFile.config.allowIm, ['balance', 'consolidate'])
-  assert.equal(fromFile.config.http, null)
+  assert.deepEqual(fromFile.config.http, { host: '127.0.0.1', port: 9471 })
   assert.deepEqual(fromFile.origins.hypervisor, { kind: 'file', path: f, line: 1 })
 
   const env = { PARLEY_HYPERVISOR: 'memory://envhost', PARLEY_ALLOW_IM: 'drain, balance', PARLEY_LOG_LEVEL: 'warn' }

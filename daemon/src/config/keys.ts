@@ -31,7 +31,7 @@ export const KEYS: readonly KeySpec[] = [
   key('data-dir', false, '/var/lib/parley', false, check.absolutePath, 'DIR', 'where the peer key and the journal live'),
   key('trust', true, [], true, check.trustKey, 'KEY', 'an ed25519 public key whose signed constraint components this host loads (repeatable)'),
   key('allow-im', true, [], true, check.allowIm, 'HASH|NAME', 'an interaction model this host may subscribe to, by name or sha256 of its text (repeatable)'),
-  key('http', false, '127.0.0.1:9470', false, check.httpAddr, 'ADDR', 'HOST:PORT of the /metrics and /healthz endpoint, or off'),
+  key('http', false, 'off', false, check.httpAddr, 'ADDR', 'HOST:PORT of the operator HTTP endpoint (/metrics, /healthz, /readyz and the load dashboard at /), or off (the default)'),
   key('log-level', false, 'info', true, check.logLevel, 'LEVEL', `log level: ${check.LOG_LEVELS.join(', ')}`),
   key('shutdown-timeout', false, '30s', false, check.duration, 'DURATION', 'on SIGTERM, how long running interactions get to finish before they are aborted'),
   // Policy figures handed to the host agent; unset, the runtime's defaults apply (shown in the help).
