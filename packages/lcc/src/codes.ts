@@ -43,6 +43,7 @@ export const codes: Readonly<Record<string, CodeInfo>> = {
   LCC032: { severity: 'error', title: 'duplicate clause for a role', hint: 'merge the definitions with or, or rename one role' },
   LCC033: { severity: 'info', title: 'no initial role', hint: 'declare where peers start with r(role, initial)' },
   LCC034: { severity: 'warning', title: 'duplicate role declaration', hint: 'keep one r(...) declaration per role' },
+  LCC035: { severity: 'error', title: 'role change for another peer', hint: 'a peer changes only its own role: use the clause head\'s id, e.g. a(idle, ID2) in a clause headed a(underloaded, ID2)' },
   // --- interpreter, terms and run reports (LCC050-069; errors.ts has the classes) --------------
   LCC050: { severity: 'error', title: 'malformed term', hint: 'a term is a number, {"a":atom}, {"s":string}, {"v":Var}, {"f":functor,"args":[...]} or {"l":[...],"t":tail}' },
   LCC051: { severity: 'error', title: 'arithmetic on an unbound variable', hint: 'bind the variable in an earlier step or constraint before computing with it' },

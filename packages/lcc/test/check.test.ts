@@ -19,15 +19,25 @@ test('the 2012 consolidation policy: overloaded is undefined, an error naming it
   assert.match(errors[0]![3], /\boverloaded\b/)
 })
 
-test('the paper balance policies have no errors, and both get the trap warning at the or', () => {
+test('the paper balance policies both get the trap warning at the or; only Herry\'s role change to the partner\'s id is an error', () => {
   const vichos = run(fixture('papers/vichos-2012-balance.lcc'))
   assert.deepEqual(vichos.filter(d => d[1] === 'error'), [])
   assert.deepEqual(vichos.filter(d => d[0] === 'LCC030').map(d => d[2]), [12])
   // The underloaded role sends migration(OK) with OK unbound: a warning only.
   assert.deepEqual(vichos.filter(d => d[0] === 'LCC024').map(d => [d[1], d[2]]), [['warning', 46]])
   const herry = run(fixture('papers/herry-fig2-balance.lcc'))
-  assert.deepEqual(herry.filter(d => d[1] === 'error'), [])
+  // fig. 2 ends the underloaded clause (played by PID2) with a(idle, PID1), the partner's id
+  assert.deepEqual(herry.filter(d => d[1] === 'error').map(d => [d[0], d[2]]), [['LCC035', 37]])
+  assert.match(herry.find(d => d[0] === 'LCC035')![3], /PID1.*PID2/)
   assert.deepEqual(herry.filter(d => d[0] === 'LCC030').map(d => d[2]), [9])
+})
+
+test('a role change keeps the clause\'s own id; _ and the same variable pass', () => {
+  const text = (next: string): string => `r(a, initial)\nr(b, auxiliary)\na(a, X) :: m => a(b, Y) then ${next}.\na(b, Y) :: m <= a(a, X).\n`
+  assert.deepEqual(codesOf(text('a(a, X)')).filter(c => c === 'LCC035'), [])
+  assert.deepEqual(codesOf(text('a(a, _)')).filter(c => c === 'LCC035'), [])
+  assert.deepEqual(codesOf(text('a(a, Y)')).filter(c => c === 'LCC035'), ['LCC035'])
+  assert.deepEqual(codesOf(text('a(a, someone)')).filter(c => c === 'LCC035'), ['LCC035'])
 })
 
 test('the trap warning carries the exact hint', () => {

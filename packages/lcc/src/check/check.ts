@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostic.js'
 import type { ComponentSet } from './components.js'
 import { checkConstraints } from './constraints.js'
 import { checkMessages } from './messages.js'
+import { checkOwnId } from './own-id.js'
 import { checkRoles } from './roles.js'
 import { checkTrap } from './trap.js'
 import { checkVariables } from './variables.js'
@@ -18,7 +19,7 @@ export function check (model: ModelNode, options: CheckOptions = {}): Diagnostic
   const out: Diagnostic[] = [
     ...checkRoles(model),
     ...checkMessages(model.clauses),
-    ...model.clauses.flatMap(c => [...checkVariables(c), ...checkTrap(c)]),
+    ...model.clauses.flatMap(c => [...checkVariables(c), ...checkTrap(c), ...checkOwnId(c)]),
     ...checkConstraints(model, options.components),
   ]
   return out.sort((a, b) => a.span.start.offset - b.span.start.offset || a.code.localeCompare(b.code))
