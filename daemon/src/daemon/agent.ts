@@ -17,6 +17,8 @@ export interface AgentView {
   slots: AgentSlot[]
   /** Interactions this host coordinates or takes part in now. */
   interactions: AgentInteraction[]
+  /** This host's load (CPU cores used / cores) and the cluster mean, once sampled (dashboard). */
+  load?: { load: number, mean: number } | null
 }
 
 /** An agent event as the daemon relays it (logs, watch, drain, metrics); `type` as in the runtime. */
@@ -102,5 +104,6 @@ function view (s: HostAgentStatus, joinedAt: ReadonlyMap<string, number>): Agent
     cordoned: s.cordoned,
     slots: s.subscriptions.map(x => ({ name: x.name, imHash: x.imHash, role: x.role, phase: x.phase, interaction: x.interaction })),
     interactions,
+    load: s.load === null ? null : { load: s.load.load, mean: s.load.mean },
   }
 }

@@ -6,6 +6,7 @@ import { realClock } from '@parley/hypervisor'
 import type { Hypervisor, MemoryFabric } from '@parley/hypervisor'
 import type { LoadedConfig } from '../config/index.js'
 import { claimSocketPath, ControlServer } from '../control/index.js'
+import { createDashboard, dashboardBand, hostLoadSources } from '../dashboard/index.js'
 import { MetricsHttp, newCounters } from '../metrics/index.js'
 import { createAgent } from './agent.js'
 import { DrainController } from './drain.js'
@@ -117,7 +118,8 @@ export class Parleyd {
       let http: MetricsHttp | null = null
       let address: { address: string, port: number } | null = null
       if (config.http !== null) {
-        const h = new MetricsHttp({ ...config.http, collect: async () => await collectMetrics(host), ready: () => host.ready }, deps.logging.logger.child({ component: 'metrics' }))
+        const dashboard = createDashboard({ band: dashboardBand(config.policy) }, { sources: hostLoadSources(host), clock, logger: deps.logging.logger.child({ component: 'dashboard' }) })
+        const h = new MetricsHttp({ ...config.http, collect: async () => await collectMetrics(host), ready: () => host.ready, routes: dashboard }, deps.logging.logger.child({ component: 'metrics' }))
         try {
           address = await h.listen()
         } catch (e) {
@@ -125,6 +127,7 @@ export class Parleyd {
           throw new DaemonError('PARLEY_HTTP_FAILED', `cannot serve metrics on ${config.http.host}:${config.http.port} (${why})`, 'another process has the port? set http to another HOST:PORT, or off')
         }
         closers.push(async () => { await h.close() })
+        dashboard.start()
         http = h
       }
       const daemon = new Parleyd(host, control, http, deps, address)

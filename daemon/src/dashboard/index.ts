@@ -1,0 +1,7 @@
+export { createDashboard } from './dashboard.js'
+export type { Dashboard, DashboardInit, DashboardComponents } from './dashboard.js'
+export { hostLoadSources, dashboardBand } from './host-sources.js'
+export { takeSample, shortPeerId } from './sample.js'
+export { LoadHistory } from './history.js'
+export type { HostLoad, LoadSample, LoadSnapshot, LoadSources, SelfLoad } from './types.js'
+export { DASHBOARD_HTML } from './page.js'
