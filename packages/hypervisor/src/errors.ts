@@ -14,6 +14,7 @@ export type HypervisorErrorCode =
   | 'HV_MIGRATION_FAILED'
   | 'HV_MIGRATION_ABORTED'
   | 'HV_OPERATION_FAILED'
+  | 'HV_MIGRATION_PROTOCOL'
 
 /** Where a domain is after a failed operation that may have moved it. */
 export type DomainLocation = 'source' | 'destination' | 'unknown'
@@ -113,6 +114,14 @@ export class OperationFailedError extends HypervisorError {
   readonly code = 'HV_OPERATION_FAILED'
   constructor (readonly operation: string, reason: string, options?: { cause?: unknown }) {
     super(`${operation} failed: ${reason}`, 'see the hypervisor log for details', options)
+  }
+}
+
+/** A migration peer sent bytes that are not a valid frame or message of the memory+tcp protocol. */
+export class MigrationProtocolError extends HypervisorError {
+  readonly code = 'HV_MIGRATION_PROTOCOL'
+  constructor (readonly problem: string, options?: { cause?: unknown }) {
+    super(`invalid migration message: ${problem}`, 'only memory+tcp migration sources of the same Parley version may connect to this port; check what dials it', options)
   }
 }
 

@@ -9,3 +9,6 @@ export { createMemoryHypervisor, MemoryHypervisor, type MemoryHypervisorInit, ty
 export { createMemoryFabric, MemoryFabric } from './memory/fabric.js'
 export { createLibvirtHypervisor, LibvirtHypervisor, deriveMigrateUri, type LibvirtHypervisorInit } from './libvirt/hypervisor.js'
 export { domainXml, escapeXml, xmlDomainName, type GuestXmlOptions } from './libvirt/xml.js'
+export { type DomainHolding, type IncomingDomain, type MemoryPeer } from './memory/fabric.js'
+export { listenTcpMemoryFabric, TcpMemoryFabric, type TcpMemoryFabricInit } from './memory/tcp-fabric.js'
+export { formatTcpMemoryUri, parseTcpMemoryUri, type TcpMemoryAddress } from './memory/tcp-uri.js'

@@ -1,17 +1,32 @@
 // The "network" between memory hosts: a registry keyed by migration URI. One fabric per simulated
 // cluster, created by whoever builds the cluster and handed to each host's init, so there is no
-// module-level state and two simulations never see each other.
+// module-level state and two simulations never see each other. A fabric that spans processes
+// (TcpMemoryFabric) extends this one: its lookup() also dials memory+tcp:// URIs.
 
-/** What a memory host exposes to its peers for incoming migrations. */
+/** Whether a host owns a domain, holds an uncommitted incoming copy of it, or has neither. */
+export type DomainHolding = 'owned' | 'incoming' | 'absent'
+
+/**
+ * What a memory host exposes to its peers for incoming migrations. Hosts in this process answer
+ * synchronously; a peer in another process answers with a promise. Callers await only promises,
+ * so the in-process fabric keeps its one-step semantics (no await between commit and hand-over).
+ */
 export interface MemoryPeer {
   readonly migrationUri: string
   /** Throws (a HypervisorError) when this host cannot take the domain now. */
-  prepareIncoming (incoming: IncomingDomain): void
+  prepareIncoming (incoming: IncomingDomain): void | Promise<void>
   /** Called as the transfer goes; throws when the target died, which fails the migration. */
-  checkIncoming (name: string, fraction: number): void
-  /** Makes the incoming domain this host's own. Synchronous, so ownership moves in one step. */
-  commitIncoming (final: IncomingDomain): void
-  dropIncoming (name: string): void
+  checkIncoming (name: string, fraction: number): void | Promise<void>
+  /**
+   * Makes the incoming domain this host's own. In-process it is synchronous, so ownership moves in
+   * one step; across processes it resolves once the destination has acknowledged the commit, and
+   * throws a MigrationFailedError whose `location` says where the domain is otherwise.
+   */
+  commitIncoming (final: IncomingDomain): void | Promise<void>
+  /** Best effort; never throws. */
+  dropIncoming (name: string): void | Promise<void>
+  /** Whether the domain with this name and uuid is this host's now. */
+  holding (name: string, uuid: string): DomainHolding | Promise<DomainHolding>
 }
 
 export interface IncomingDomain {
@@ -43,6 +58,9 @@ export class MemoryFabric {
   }
 
   get uris (): string[] { return [...this.peers.keys()] }
+
+  /** Releases what the fabric holds (the in-process one holds nothing). */
+  async close (): Promise<void> {}
 }
 
 export function createMemoryFabric (): MemoryFabric {

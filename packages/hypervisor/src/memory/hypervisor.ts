@@ -12,7 +12,7 @@ import type {
 } from '../hypervisor.js'
 import { validateSpec } from '../spec.js'
 import { accrueCpu, toInfo, uuidFrom, type MemoryDomain } from './domain.js'
-import type { IncomingDomain, MemoryFabric, MemoryPeer } from './fabric.js'
+import type { DomainHolding, IncomingDomain, MemoryFabric, MemoryPeer } from './fabric.js'
 import { runMemoryMigration } from './migration.js'
 
 export interface MemoryHypervisorInit {
@@ -25,6 +25,8 @@ export interface MemoryHypervisorInit {
   migrationUri?: string
   /** Outgoing migration rate when the caller sets none. Default 1024 MiB/s (10 GbE-ish). */
   bandwidthMiBs?: number
+  /** Close the fabric with this host (a fabric made for this one host, e.g. parleyd's TCP one). */
+  ownsFabric?: boolean
 }
 
 /** A fault to inject; one-shot. */
@@ -170,6 +172,7 @@ export class MemoryHypervisor implements Hypervisor, MemoryPeer {
     if (this.closed) return
     this.closed = true
     this.init.fabric.unregister(this)
+    if (this.init.ownsFabric === true) await this.init.fabric.close()
     this.hub.close()
   }
 
@@ -232,6 +235,7 @@ export class MemoryHypervisor implements Hypervisor, MemoryPeer {
 
   commitIncoming (final: IncomingDomain): void {
     const d = this.find(final.name)
+    if (d.migrating !== 'in' || d.uuid !== final.uuid) throw new InvalidStateError(final.name, 'commit an incoming copy of', d.migrating === 'in' ? 'another domain of that name' : 'not incoming')
     this.accrue()
     Object.assign(d, final)
     d.state = 'running'
@@ -245,6 +249,12 @@ export class MemoryHypervisor implements Hypervisor, MemoryPeer {
     if (d?.migrating === 'in') this.domains.delete(name)
   }
 
+  holding (name: string, uuid: string): DomainHolding {
+    const d = this.domains.get(name)
+    if (d === undefined || d.uuid !== uuid) return 'absent'
+    return d.migrating === 'in' ? 'incoming' : 'owned'
+  }
+
   // ---- used by runMemoryMigration on the source side ----
 
   /** @internal */
@@ -256,6 +266,16 @@ export class MemoryHypervisor implements Hypervisor, MemoryPeer {
     this.domains.delete(d.name)
     this.emit('migrated-out', d)
     this.emit('undefined', d, 'migrated')
+  }
+
+  /**
+   * @internal The destination may or may not have committed the domain (its acknowledgement never
+   * came): keep this copy, but paused, so it is not lost and does not run twice.
+   */
+  park (d: MemoryDomain): void {
+    this.accrue()
+    d.state = 'paused'
+    this.emit('suspended', d, 'migration-unresolved')
   }
 
   // ---- helpers ----

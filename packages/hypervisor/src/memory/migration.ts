@@ -11,6 +11,7 @@ export interface MemoryMigrationSource {
   readonly migrationUri: string
   accrueNow (): void
   handOver (d: MemoryDomain): void
+  park (d: MemoryDomain): void
 }
 
 export interface MemoryMigrationRun {
@@ -33,9 +34,15 @@ function snapshot (d: MemoryDomain): IncomingDomain {
 
 /**
  * Pre-copy of the guest's memory at `bandwidthMiBs` (time = memory / bandwidth), reporting progress
- * every progressIntervalMs of clock time. Ownership moves in one synchronous step at the end
- * (commit on the peer, hand-over on the source), so no caller ever sees the domain on both hosts
- * or on neither; any failure before that step drops the peer's incoming copy and leaves it here.
+ * every progressIntervalMs of clock time. Any failure before the commit drops the peer's incoming
+ * copy and leaves the domain here.
+ * - In-process peers answer synchronously and nothing is awaited between their commit and the
+ *   hand-over here, so no caller ever sees the domain on both hosts or on neither.
+ * - A peer in another process (memory+tcp) commits, then acknowledges; the domain is handed over
+ *   only after the acknowledgement. Until then it stays listed here as 'out' (owned). If the
+ *   acknowledgement never comes and the peer cannot say whether it committed, the commit throws
+ *   with location 'unknown' and the copy here is kept paused: neither lost nor running twice.
+ * An abort after the transfer finished is too late: the commit goes ahead.
  */
 export async function runMemoryMigration (run: MemoryMigrationRun): Promise<MigrationResult> {
   const { domain: d, peerUri, peer, options, clock } = run
@@ -45,13 +52,16 @@ export async function runMemoryMigration (run: MemoryMigrationRun): Promise<Migr
   }
   const aborted = (): boolean => options.signal?.aborted === true
   if (aborted()) throw new MigrationAbortedError(d.name, peerUri)
+  // claimed before the peer answers, so a second migrate() of this domain is refused meanwhile
+  d.migrating = 'out'
   try {
-    peer.prepareIncoming(snapshot(d))
+    const prepared = peer.prepareIncoming(snapshot(d))
+    if (prepared !== undefined) await prepared
   } catch (err) {
-    if (err instanceof PeerUnreachableError) throw err
+    delete d.migrating
+    if (err instanceof PeerUnreachableError || err instanceof MigrationFailedError) throw err
     throw new MigrationFailedError(d.name, peerUri, err instanceof Error ? err.message : String(err), 'source', { cause: err })
   }
-  d.migrating = 'out'
   const log = run.log.child({ domain: d.name, peer: peerUri })
   const totalBytes = d.maxKiB * 1024
   const bytesPerMs = run.bandwidthMiBs * MiB / 1000
@@ -66,14 +76,16 @@ export async function runMemoryMigration (run: MemoryMigrationRun): Promise<Migr
       const elapsedMs = clock.now() - start
       processed = Math.min(totalBytes, Math.floor(elapsedMs * bytesPerMs))
       if (processed < totalBytes && left <= interval) processed = totalBytes // the last step is exact
-      peer.checkIncoming(d.name, processed / totalBytes)
+      const checked = peer.checkIncoming(d.name, processed / totalBytes)
+      if (checked !== undefined) await checked
       if (d.state !== 'running') throw new MigrationFailedError(d.name, peerUri, `domain became ${d.state} on the source`, 'source')
       options.onProgress?.({ processedBytes: processed, remainingBytes: totalBytes - processed, totalBytes, elapsedMs })
     }
     if (aborted()) throw options.signal?.reason
   } catch (err) {
     delete d.migrating
-    peer.dropIncoming(d.name)
+    const dropped = peer.dropIncoming(d.name)
+    if (dropped !== undefined) await dropped.catch(() => {})
     if (aborted()) {
       log.info('migration aborted')
       throw new MigrationAbortedError(d.name, peerUri, { cause: err })
@@ -84,8 +96,22 @@ export async function runMemoryMigration (run: MemoryMigrationRun): Promise<Migr
     throw new MigrationFailedError(d.name, peerUri, reason, 'source', { cause: err })
   }
   run.source.accrueNow()
+  try {
+    const committed = peer.commitIncoming(snapshot(d))
+    if (committed !== undefined) await committed
+  } catch (err) {
+    delete d.migrating
+    const location = err instanceof MigrationFailedError ? err.location : 'source'
+    if (location === 'unknown') {
+      run.source.park(d)
+      log.error({ err }, 'migration outcome unknown: the destination did not acknowledge the commit; the copy here is paused')
+    } else {
+      log.warn({ err }, 'migration commit refused; the domain stays here')
+    }
+    if (err instanceof MigrationFailedError) throw err
+    throw new MigrationFailedError(d.name, peerUri, err instanceof Error ? err.message : String(err), 'source', { cause: err })
+  }
   delete d.migrating
-  peer.commitIncoming(snapshot(d))
   run.source.handOver(d)
   const elapsedMs = clock.now() - start
   log.info({ elapsedMs }, 'migration completed')
