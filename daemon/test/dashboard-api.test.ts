@@ -9,7 +9,7 @@ import type { Clock } from '@parley/hypervisor'
 import { LOAD_ROLE } from '@parley/runtime'
 import { pino } from 'pino'
 import { createDashboard, LoadHistory, takeSample } from '../src/dashboard/index.js'
-import type { Dashboard, LoadSnapshot, LoadSources } from '../src/dashboard/index.js'
+import type { Dashboard, LoadSnapshot, LoadSources, SelfLoad } from '../src/dashboard/index.js'
 import { MetricsHttp } from '../src/metrics/http.js'
 
 const IM = 'a'.repeat(64)
@@ -23,12 +23,12 @@ function ann (peerId: string, role: string, args: Json, receivedAt: number, with
   return { peerId, imHash: IM, role, args, seq: receivedAt, sentAt: receivedAt, receivedAt, expiresAt: receivedAt + 30_000, withdrawn }
 }
 
-interface FakeCluster { sources: LoadSources, table: Announcement[], own: { load: number, cordoned: boolean } | null }
+interface FakeCluster { sources: LoadSources, table: Announcement[], own: SelfLoad | null }
 
 function fakeCluster (): FakeCluster {
   const c: FakeCluster = {
     table: [],
-    own: { load: 0.6, cordoned: false },
+    own: { load: 0.6, cpus: 4, cordoned: false },
     sources: {
       peerId: SELF,
       name: 'h1',
@@ -86,6 +86,7 @@ test('a sample: own load and the freshest valid parley.load report per peer, as 
   assert.equal(by.get(SELF)!.pct, 66.67)
   assert.equal(by.get(SELF)!.name, 'h1')
   assert.equal(by.get(SELF)!.self, true)
+  assert.equal(by.get(SELF)!.cpus, 4)
   assert.equal(by.get(P2)!.pct, 22.22)
   assert.equal(by.get(P2)!.load, 0.2)
   assert.equal(by.get(P2)!.cpus, 8)
@@ -99,9 +100,19 @@ test('a sample: own load and the freshest valid parley.load report per peer, as 
   assert.equal(takeSample(c.sources, 6000).hosts.some(h => h.id === P2), false)
 })
 
+test('a peer keeps the name it announced with a role after the role ends', () => {
+  const c = fakeCluster()
+  const names = new Map<string, string>()
+  c.table.push(ann(P2, LOAD_ROLE, { load: 0.2, cpus: 8, domains: 2, cordoned: false }, 1), ann(P2, 'underloaded', { host: 'h2' }, 1))
+  assert.equal(takeSample(c.sources, 1, names).hosts.find(h => h.id === P2)!.name, 'h2')
+  c.table.pop()
+  assert.equal(takeSample(c.sources, 2, names).hosts.find(h => h.id === P2)!.name, 'h2')
+  assert.equal(takeSample(c.sources, 3).hosts.find(h => h.id === P2)!.name, '…Peer0002', 'without the memory: the short id')
+})
+
 test('an idle cluster is at 100 % of its mean; no own load yet: only the peers', () => {
   const c = fakeCluster()
-  c.own = { load: 0, cordoned: false }
+  c.own = { load: 0, cpus: 4, cordoned: false }
   c.table.push(ann(P2, LOAD_ROLE, { load: 0, cpus: 2, domains: 0, cordoned: false }, 1))
   assert.deepEqual(takeSample(c.sources, 1).hosts.map(h => h.pct), [100, 100])
   c.own = null
@@ -211,7 +222,7 @@ test('GET /api/load: the snapshot; the sampler takes one point per interval of t
   dashboard.start()
   await new Promise(resolve => setImmediate(resolve))
   await clock.advance(3000)
-  c.own = { load: 0.2, cordoned: true }
+  c.own = { load: 0.2, cpus: 4, cordoned: true }
   await clock.advance(1000)
 
   const r = await call(port, 'GET', '/api/load')

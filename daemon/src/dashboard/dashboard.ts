@@ -53,9 +53,12 @@ export function createDashboard (init: DashboardInit, components: DashboardCompo
 
   const snapshot = (): LoadSnapshot => history.snapshot(clock.now(), init.band, sources.peerId)
 
+  const names = new Map<string, string>()
+
   const sample = (): LoadSample => {
-    const s = takeSample(sources, clock.now())
+    const s = takeSample(sources, clock.now(), names)
     history.record(s)
+    for (const id of names.keys()) if (!history.has(id)) names.delete(id)
     feed.broadcast('point', s)
     return s
   }

@@ -82,7 +82,7 @@ export class LoadHistory {
 
   latest (): LoadSample | null { return this.last }
 
-  hostCount (): number { return this.hosts.size }
+  has (id: string): boolean { return this.hosts.has(id) }
 
   snapshot (now: number, band: [number, number], self: string): LoadSnapshot {
     return {

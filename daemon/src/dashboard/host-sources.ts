@@ -6,12 +6,15 @@ import type { Host } from '../daemon/host.js'
 import type { LoadSources } from './types.js'
 
 export function hostLoadSources (host: Host): LoadSources {
+  // The cores are read once (the agent's load status has only the ratio); until then, unknown.
+  let cpus: number | null = null
+  host.hypervisor.capacity().then(c => { cpus = c.cpus }, () => {})
   return {
     peerId: host.discovery.peerId,
     name: host.hostInfo.id,
     self: () => {
       const load = host.agent.status().load
-      return load === undefined || load === null ? null : { load: load.load, cordoned: host.cordoned }
+      return load === undefined || load === null ? null : { load: load.load, cpus, cordoned: host.cordoned }
     },
     // The runtime's IM hashes (the gossip topics), which the agent's slots carry.
     imHashes: () => [...new Set(host.agent.status().slots.map(s => s.imHash))],

@@ -78,11 +78,12 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     if (parent) parent.appendChild(e);
     return e;
   }
-  // A colour per host id, stable across reloads and across the hosts' order.
+  // A colour per host, kept for the page's life: hosts get the palette in the order they first
+  // appear (the legend order of the first snapshot), so a small cluster never shares a colour.
+  var colours = new Map();
   function colour(id) {
-    var h = 0;
-    for (var i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-    return PALETTE[h % PALETTE.length];
+    if (!colours.has(id)) colours.set(id, PALETTE[colours.size % PALETTE.length]);
+    return colours.get(id);
   }
   function clock(t) {
     var d = new Date(t);
@@ -128,13 +129,14 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
   function draw() {
     var hosts = sortedHosts();
     var t1 = state.now, t0 = t1;
-    var top = 200;
+    var top = 180;
     hosts.forEach(function (h) {
       h.series.forEach(function (p) { if (p[0] < t0) t0 = p[0]; if (p[1] > top) top = p[1]; });
     });
     // At least a minute on screen, so the first seconds do not stretch across the whole width.
     if (t1 - t0 < 60000) t0 = t1 - 60000;
-    top = Math.ceil(top / 50) * 50;
+    // Headroom above the highest line, so a host at the top is not drawn on the frame.
+    top = Math.ceil(top * 1.1 / 50) * 50;
     var pw = W - M.l - M.r, ph = H - M.t - M.b;
     function x(t) { return M.l + (t - t0) / (t1 - t0) * pw; }
     function y(v) { return M.t + (1 - v / top) * ph; }

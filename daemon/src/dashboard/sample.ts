@@ -43,9 +43,13 @@ function round (x: number): number {
   return Math.round(x * 100) / 100
 }
 
-export function takeSample (sources: LoadSources, t: number): LoadSample {
+/**
+ * `names` remembers the names peers announced: a host announces its name only with a role it plays
+ * (an underloaded host while it accepts load), and its legend entry should not lose the name when
+ * the role ends. The caller owns the map and prunes it.
+ */
+export function takeSample (sources: LoadSources, t: number, names = new Map<string, string>()): LoadSample {
   const reports = new Map<string, { load: number, cpus: number, cordoned: boolean, at: number }>()
-  const names = new Map<string, string>()
   for (const im of sources.imHashes()) {
     for (const a of sources.announcements(im)) {
       if (a.withdrawn || a.peerId === sources.peerId) continue
@@ -60,7 +64,7 @@ export function takeSample (sources: LoadSources, t: number): LoadSample {
   }
   const rows: Array<Omit<HostLoad, 'pct'>> = []
   const own = sources.self()
-  if (own !== null) rows.push({ id: sources.peerId, name: sources.name, load: own.load, cpus: null, cordoned: own.cordoned, self: true })
+  if (own !== null) rows.push({ id: sources.peerId, name: sources.name, load: own.load, cpus: own.cpus, cordoned: own.cordoned, self: true })
   for (const [id, r] of reports) {
     rows.push({ id, name: names.get(id) ?? shortPeerId(id), load: r.load, cpus: r.cpus, cordoned: r.cordoned, self: false })
   }

@@ -5,6 +5,8 @@ import type { Announcement } from '@parley/discovery'
 export interface SelfLoad {
   /** CPU cores used / host cores, as the load model measured it. */
   load: number
+  /** The host's cores, once known. */
+  cpus: number | null
   cordoned: boolean
 }
 
@@ -28,7 +30,7 @@ export interface HostLoad {
   load: number
   /** load / cluster mean x 100; what fig. 3 plots. */
   pct: number
-  /** The host's cores when its report says (this host's own report is not read back). */
+  /** The host's cores, where known (a peer's report carries them). */
   cpus: number | null
   cordoned: boolean
   self: boolean
