@@ -314,6 +314,8 @@ test('GET /api/events: a snapshot, then each sample as a point; too many viewers
   assert.deepEqual(events[1]!.data.hosts.map((h: { id: string, pct: number }) => [h.id, h.pct]), [[SELF, 100]])
   assert.deepEqual(events[2]!.data.hosts.map((h: { id: string, pct: number }) => [h.id, h.pct]), [[SELF, 50], [P2, 150]])
   first.close()
+  // samples go on while the gone viewer's socket closes: nothing is written to it, nothing throws
+  for (let i = 0; i < 5; i++) { dashboard.sample(); await new Promise(resolve => setTimeout(resolve, 5)) }
 
   // the slot frees once the first viewer has gone; closing the server ends the new viewer's stream
   let second: EventStream | undefined

@@ -45,7 +45,8 @@ export function createDashboard (init: DashboardInit, components: DashboardCompo
   const windowMs = init.windowMs ?? 10 * 60_000
   const { sources, clock } = components
   const log = components.logger
-  const history = new LoadHistory({ intervalMs, windowMs, maxHosts: init.maxHosts ?? 256 })
+  const maxHosts = init.maxHosts ?? 256
+  const history = new LoadHistory({ intervalMs, windowMs, maxHosts })
   const feed = new EventFeed(init.maxClients ?? 32, log)
   const stopper = new AbortController()
   let loop: Promise<void> | null = null
@@ -53,12 +54,14 @@ export function createDashboard (init: DashboardInit, components: DashboardCompo
 
   const snapshot = (): LoadSnapshot => history.snapshot(clock.now(), init.band, sources.peerId)
 
+  // Names peers announced; a name may come before the host's first load report, so the map is
+  // pruned to the hosts in the history only when it grows past twice their bound.
   const names = new Map<string, string>()
 
   const sample = (): LoadSample => {
     const s = takeSample(sources, clock.now(), names)
     history.record(s)
-    for (const id of names.keys()) if (!history.has(id)) names.delete(id)
+    if (names.size > 2 * maxHosts) for (const id of names.keys()) if (!history.has(id)) names.delete(id)
     feed.broadcast('point', s)
     return s
   }

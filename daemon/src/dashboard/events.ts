@@ -30,6 +30,8 @@ export class EventFeed {
     res.write('retry: 2000\n\n')
     this.clients.add(res)
     res.on('close', () => { this.clients.delete(res) })
+    // A socket error on one viewer concerns that viewer only (an unhandled 'error' would end parleyd).
+    res.on('error', (err: Error) => { this.clients.delete(res); this.log.debug({ err: err.message }, 'dashboard viewer dropped') })
     this.write(res, first.event, first.data)
   }
 
@@ -49,6 +51,7 @@ export class EventFeed {
   }
 
   private writeFrame (res: ServerResponse, frame: string): void {
+    if (res.writableEnded || res.destroyed) { this.clients.delete(res); return }
     if (res.writableLength > MAX_BACKLOG_BYTES) {
       this.log.warn({ backlog: res.writableLength }, 'dashboard viewer is not reading its event stream: dropped')
       this.clients.delete(res)

@@ -22,7 +22,6 @@ function announcedName (a: Announcement): string | null {
   if (typeof args !== 'object' || args === null || Array.isArray(args)) return null
   const v = args.name ?? args.host
   if (typeof v !== 'string') return null
-  // eslint-disable-next-line no-control-regex
   const clean = v.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, NAME_MAX)
   return clean === '' ? null : clean
 }
