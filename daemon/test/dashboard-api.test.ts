@@ -119,6 +119,17 @@ test('an idle cluster is at 100 % of its mean; no own load yet: only the peers',
   assert.deepEqual(takeSample(c.sources, 2).hosts.map(h => h.id), [P2])
 })
 
+test('no peer reports (push-sum clusters publish none): this host against the agent\'s own mean', () => {
+  const c = fakeCluster()
+  c.own = { load: 0.6, cpus: 4, cordoned: false, mean: 0.3 }
+  const alone = takeSample(c.sources, 1)
+  assert.equal(alone.mean, 0.3)
+  assert.deepEqual(alone.hosts.map(h => h.pct), [200])
+  // with reports, the mean is the one over the hosts drawn, so the lines agree with each other
+  c.table.push(ann(P2, LOAD_ROLE, { load: 0.2, cpus: 8, domains: 2, cordoned: false }, 1))
+  assert.deepEqual(takeSample(c.sources, 2).hosts.map(h => h.pct), [150, 50])
+})
+
 test('the history keeps one bounded window per host and forgets a host once its last point is out', () => {
   const h = new LoadHistory({ windowMs: 5000, intervalMs: 1000, maxHosts: 2 })
   const host = (id: string, pct: number) => ({ id, name: id, load: pct / 100, pct, cpus: 4, cordoned: false, self: id === 'a' })

@@ -14,7 +14,7 @@ export function hostLoadSources (host: Host): LoadSources {
     name: host.hostInfo.id,
     self: () => {
       const load = host.agent.status().load
-      return load === undefined || load === null ? null : { load: load.load, cpus, cordoned: host.cordoned }
+      return load === undefined || load === null ? null : { load: load.load, cpus, cordoned: host.cordoned, mean: load.mean }
     },
     // The runtime's IM hashes (the gossip topics), which the agent's slots carry.
     imHashes: () => [...new Set(host.agent.status().slots.map(s => s.imHash))],

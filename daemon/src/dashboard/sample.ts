@@ -38,6 +38,10 @@ function pctOfMean (hosts: ReadonlyArray<{ load: number, cordoned: boolean }>): 
   return { mean, pct: load => mean <= 1e-9 ? 100 : round(100 * load / mean) }
 }
 
+function agentMean (mean: number): { mean: number, pct: (load: number) => number } {
+  return { mean, pct: load => round(100 * load / mean) }
+}
+
 function round (x: number): number {
   return Math.round(x * 100) / 100
 }
@@ -67,6 +71,6 @@ export function takeSample (sources: LoadSources, t: number, names = new Map<str
   for (const [id, r] of reports) {
     rows.push({ id, name: names.get(id) ?? shortPeerId(id), load: r.load, cpus: r.cpus, cordoned: r.cordoned, self: false })
   }
-  const { mean, pct } = pctOfMean(rows)
+  const { mean, pct } = reports.size === 0 && own?.mean !== undefined && own.mean > 0 ? agentMean(own.mean) : pctOfMean(rows)
   return { t, mean: Math.round(mean * 1e4) / 1e4, hosts: rows.map(h => ({ ...h, pct: pct(h.load) })) }
 }

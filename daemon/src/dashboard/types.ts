@@ -8,6 +8,11 @@ export interface SelfLoad {
   /** The host's cores, once known. */
   cpus: number | null
   cordoned: boolean
+  /**
+   * The agent's own estimate of the cluster mean. Used when no peer reports are heard: a cluster
+   * large enough for push-sum averaging publishes none, and this host can still be placed.
+   */
+  mean?: number
 }
 
 /** Where a sample comes from; a narrow view of the daemon so tests can feed it directly. */
