@@ -71,6 +71,8 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
   private background: Array<Promise<void>> = []
   private isCordoned: boolean
   private offHypervisor: (() => void) | null = null
+  /** The consolidation powered this (simulated) host off: no sampling, a report that takes nothing. */
+  private poweredOff = false
 
   constructor (private readonly init: HostAgentInit, private readonly c: HostAgentComponents) {
     if (typeof init.name !== 'string' || init.name === '') throw new InvalidInitError('name', 'must be a non-empty string')
@@ -91,7 +93,10 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
       self: () => this.self,
       emit: e => { this.emit(e) },
       arrivalPollMs: Math.max(5, Math.min(100, this.params.pollIntervalMs)),
-      arrivalTimeoutMs: this.params.arrivalTimeoutMs
+      arrivalTimeoutMs: this.params.arrivalTimeoutMs,
+      params: this.params,
+      peers: () => this.cluster.reports(),
+      powerChanged: state => { this.powerChanged(state) }
     })
     this.registry = new ConstraintRegistry({ ...builtIn, ...(c.constraints ?? {}) })
     this.dispatcher = this.registry.dispatcher()
@@ -262,7 +267,9 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
 
   private async loadLoop (): Promise<void> {
     while (this.running) {
-      try { await this.model.refresh() } catch (err) { this.log.warn({ code: codeOf(err), err: messageOf(err) }, 'load sample failed') }
+      if (!this.poweredOff) {
+        try { await this.model.refresh() } catch (err) { this.log.warn({ code: codeOf(err), err: messageOf(err) }, 'load sample failed') }
+      }
       if (!await this.sleep(this.params.sampleIntervalMs)) return
     }
   }
@@ -291,6 +298,19 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     if (!this.running) return false
     try { await this.c.clock.sleep(ms, this.stopCtl.signal) } catch { return false }
     return this.running
+  }
+
+  /**
+   * A powered-off host's daemon would be gone and its reports would expire; in the simulator its
+   * agent lives on, so it stops sampling and reports itself as taking nothing (cordoned, no load):
+   * out of the mean's divisor, of the keepers and of the reserve. Powered on, it samples again.
+   */
+  private powerChanged (state: 'on' | 'off'): void {
+    const off = state === 'off'
+    if (this.poweredOff === off) return
+    this.poweredOff = off
+    this.log.info({ power: state }, off ? 'host powered off' : 'host powered on')
+    if (off) void this.cluster.publish(0, this.model.cpus(), 0, true)
   }
 
   private setCordon (on: boolean): void {

@@ -16,6 +16,8 @@ export interface LoadReport {
   readonly load: number
   readonly cpus: number
   readonly cordoned: boolean
+  /** Domains the host holds, when its report says (consolidation: is it empty?). */
+  readonly domains?: number
 }
 
 export function loadReportArgs (load: number, cpus: number, domains: number, cordoned: boolean): Json {
@@ -27,7 +29,8 @@ export function parseLoadReport (peer: string, args: Json): LoadReport | null {
   const { load, cpus } = args
   if (typeof load !== 'number' || !Number.isFinite(load) || load < 0 || load > 1000) return null
   if (typeof cpus !== 'number' || !Number.isFinite(cpus) || cpus <= 0) return null
-  return { peer, load, cpus, cordoned: args.cordoned === true }
+  const domains = args.domains
+  return { peer, load, cpus, cordoned: args.cordoned === true, ...(typeof domains === 'number' && Number.isInteger(domains) && domains >= 0 ? { domains } : {}) }
 }
 
 export function round (x: number): number {

@@ -1,0 +1,226 @@
+// The constraint components of ims/consolidate.lcc (the 2012 paper's second policy), one
+// implementation for the daemon and the simulator. They answer from the host's LoadModel, the
+// load reports other hosts gossip, and act through the Hypervisor:
+//   getPackingState(Used, Free)   samples; cores this host's VMs use and cores still free
+//   hasNoLoad()                   no VM runs here (nor migrates in or out)
+//   canAcceptMoreLoad()           a keeper (consolidate-plan.ts) with free cores: it pulls VMs
+//   shouldShedLoad()              not a keeper and runs VMs: it empties itself into keepers
+//   canFitInto(Capacity, Load)    one of this host's movable VMs fits a receiver's free cores
+//   migrateInto(From, To, Cap)    moves the VMs that best fill Cap from From (this host) to To
+//   noteRefusal(Partner, Why)     the partner had nothing that fits: skip it until this host changes
+//   noPartnerWithin(Ms)           holds once this role has waited Ms for a partner (the way back)
+//   releaseResources(Reserve)     powers this empty host off, unless it is one of the Reserve
+//                                 empty hosts kept on; false where power-off is unsupported
+//   sleep(Ms), isPoweredOn()
+// The keeper/shedder classification holds for sustainMs before it counts (hysteresis, as the
+// balance policy's); a keeper stops being one only two ranks past the boundary, so a receiver whose
+// fresh VMs are still warming up does not turn round and give them away.
+import type { Clock, Hypervisor, PowerState } from '@parley/hypervisor'
+import { HysteresisDetector, UnsupportedError } from '@parley/hypervisor'
+import { num, termToString } from '@parley/lcc'
+import type { ConstraintCall, ConstraintFn, Term } from '@parley/lcc'
+import { NothingToMoveError, codeOf, messageOf } from '../errors.js'
+import type { PolicyParams } from '../types.js'
+import type { LoadReport } from './cluster-load.js'
+import { round } from './cluster-load.js'
+import { bestFill, keptAsReserve, rankKeepers } from './consolidate-plan.js'
+import { contextOf, participantArgs } from './context.js'
+import type { LoadModel } from './load-model.js'
+import { MovedByInteraction, idOf, migrateOne, noteMoved, numberOf } from './moves.js'
+import type { EmitEvent, MovedVm } from './moves.js'
+
+export interface ConsolidateDeps {
+  readonly model: LoadModel
+  readonly hypervisor: Hypervisor
+  readonly clock: Clock
+  /** This host's peer id (as LCC sees it in `a(Role, Id)`). */
+  readonly self: () => string
+  readonly emit: EmitEvent
+  /** The agent's policy figures; sustainMs defaults to 2,000 ms, live migrations per host are unbounded without a cap. */
+  readonly params?: Pick<PolicyParams, 'sustainMs'> & { readonly maxConcurrentMigrations?: number }
+  /** The other hosts' fresh load reports (gossip); without them a host ranks alone. */
+  readonly peers?: () => readonly LoadReport[]
+  /** Tells the agent that this host powered off or on (it stops or resumes reporting its load). */
+  readonly powerChanged?: (state: PowerState) => void
+}
+
+/** A receiver with fewer free cores than this counts as full (no VM is that small). */
+const MIN_FREE_CORES = 0.05
+const RUNNING = new Set(['running', 'blocked', 'paused'])
+
+interface Packing {
+  /** Cores used: measured, or a VM's vcpus while its figure is unknown (just arrived). */
+  readonly used: number
+  readonly free: number
+  /** VMs running here or migrating out; an incoming copy is not this host's yet. */
+  readonly running: number
+  readonly migrating: boolean
+}
+
+export function consolidateComponents (deps: ConsolidateDeps): Record<string, ConstraintFn> {
+  const { model, hypervisor, clock } = deps
+  const log = model.logger.child({ component: 'consolidate' })
+  const sustainMs = deps.params?.sustainMs ?? 2000
+  // value: rank - keepers (negative: among the keepers)
+  const keepD = new HysteresisDetector({ direction: 'below', threshold: 0, clearThreshold: 2, sustainMs })
+  const shedD = new HysteresisDetector({ direction: 'above', threshold: -0.5, clearThreshold: -2, sustainMs })
+  let packing: Packing = { used: 0, free: 0, running: 0, migrating: false }
+  const done = new MovedByInteraction()
+  const waiting = new Map<string, number>()
+  let powerOffUnsupported = false
+
+  async function sample (): Promise<Packing> {
+    const l = await model.refresh()
+    const measured = new Map(l.domains.map(d => [d.name, d.cpuCores]))
+    const mine = (await hypervisor.list()).filter(d => d.migrating !== 'in')
+    const live = mine.filter(d => RUNNING.has(d.state) || d.migrating === 'out')
+    const used = live.reduce((s, d) => s + (measured.get(d.name) ?? d.vcpus), 0)
+    const cpus = l.capacity.cpus
+    packing = { used, free: Math.max(0, cpus - used), running: live.length, migrating: live.some(d => d.migrating !== undefined) }
+    // only exact figures move the classification: a warming-up VM would skew this host's rank
+    if (l.warmingUp === 0) {
+      const others = (deps.peers?.() ?? []).map(r => ({ peer: r.peer, cores: r.load * r.cpus, cpus: r.cpus, cordoned: r.cordoned }))
+      if (others.length > 0) {
+        const k = rankKeepers({ peer: deps.self(), cores: used, cpus, cordoned: model.cordoned }, others)
+        const value = k.rank - k.keepers
+        keepD.update(value, l.atMs)
+        shedD.update(value, l.atMs)
+        log.debug({ used: round(used), rank: k.rank, keepers: k.keepers, total: round(k.total), keeper: keepD.isActive, shedder: shedD.isActive }, 'packing state')
+      }
+    }
+    return packing
+  }
+
+  const keeper = (): boolean => keepD.isActive && !model.cordoned
+  const shedder = (): boolean => shedD.isActive && !keepD.isActive && !model.cordoned
+
+  async function migrateInto (args: readonly Term[], call: ConstraintCall): Promise<boolean> {
+    const ctx = contextOf(call)
+    const from = idOf(args[0])
+    const to = idOf(args[1])
+    const capacity = numberOf(args[2])
+    if (ctx === null || from === null || to === null || capacity === null) return false
+    const previous = done.get(ctx.interaction)
+    if (previous !== undefined) { noteMoved(ctx, previous); return true }
+    if (from !== deps.self()) {
+      log.warn({ interaction: ctx.interaction, from, to }, 'migrateInto/3 pulls from another host: the source must run it')
+      return false
+    }
+    const uri = participantArgs(ctx, to).migrateUri
+    if (typeof uri !== 'string' || uri === '') {
+      log.warn({ interaction: ctx.interaction, to }, 'partner advertised no migrate URI')
+      return false
+    }
+    if (model.migrating) return false
+    model.migrating = true
+    try {
+      await model.refresh(true)
+      const vms = model.movable().map(d => ({ name: d.name, cores: d.cpuCores ?? 0 }))
+      const slots = (deps.params?.maxConcurrentMigrations ?? Infinity) - (await hypervisor.list()).filter(d => d.migrating !== undefined).length
+      const pick = bestFill(vms, capacity, slots)
+      if (pick.length === 0) {
+        log.info({ interaction: ctx.interaction, capacity, vms: vms.length, slots }, 'no VM fits the receiver')
+        throw new NothingToMoveError(model.cores(), capacity)
+      }
+      const cores = new Map(vms.map(v => [v.name, v.cores]))
+      // the picked VMs move side by side: one interaction, one wait on the receiver
+      const results = await Promise.all(pick.map(async vm => await migrateOne(deps, ctx, { vm, cores: cores.get(vm) ?? 0, from, to, uri }, log)))
+      const moved = results.filter((m): m is MovedVm => m !== null)
+      if (moved.length === 0) return false
+      done.set(ctx.interaction, moved)
+      noteMoved(ctx, moved)
+      await model.refresh(true)
+      return true
+    } finally {
+      model.migrating = false
+    }
+  }
+
+  async function releaseResources (reserve: number | null): Promise<boolean> {
+    if (hypervisor.powerState() === 'off') return true
+    if (powerOffUnsupported || reserve === null) return false
+    const p = await sample()
+    if (p.running > 0 || p.migrating || model.migrating) return false
+    if (!model.cordoned) {
+      const empty = (deps.peers?.() ?? []).filter(r => !r.cordoned && (r.domains ?? (r.load === 0 ? 0 : 1)) === 0).map(r => r.peer)
+      if (keptAsReserve(deps.self(), empty, reserve)) {
+        log.debug({ reserve, empty: empty.length + 1 }, 'empty host kept on as reserve')
+        return false
+      }
+    }
+    try {
+      await hypervisor.powerOff()
+    } catch (err) {
+      if (err instanceof UnsupportedError) {
+        // libvirt: Parley never powers off a real host. It stays on, empty, for an operator to act
+        powerOffUnsupported = true
+        log.info({ code: err.code, hint: err.hint }, 'host is empty; powering it off is not supported here, it stays on and takes no VM unless the cluster needs it')
+      } else {
+        log.warn({ code: codeOf(err), err: messageOf(err) }, 'power-off failed; the host stays on')
+      }
+      return false
+    }
+    log.info({ reserve }, 'empty host powered off')
+    deps.powerChanged?.('off')
+    return true
+  }
+
+  return {
+    'getPackingState/2': async () => {
+      const p = await sample()
+      return [num(round(p.used)), num(round(p.free))]
+    },
+    'hasNoLoad/0': () => packing.running === 0 && !packing.migrating && !model.migrating,
+    'canAcceptMoreLoad/0': () => keeper() && packing.free >= MIN_FREE_CORES,
+    'shouldShedLoad/0': () => shedder() && packing.running > 0,
+    'canFitInto/2': async (args, call) => {
+      const capacity = numberOf(args[0])
+      if (capacity === null || model.cordoned || model.migrating || !shedder()) return false
+      await model.refresh()
+      const smallest = Math.min(...model.movable().map(d => d.cpuCores ?? 0))
+      const ok = smallest <= capacity + 1e-9
+      log.debug({ interaction: contextOf(call)?.interaction, capacity, smallest, ok }, 'canFitInto')
+      return ok
+    },
+    'migrateInto/3': migrateInto,
+    'noteRefusal/2': (args, call) => {
+      const ctx = contextOf(call)
+      const partner = idOf(args[0])
+      if (ctx !== null && partner !== null) {
+        const headroom = participantArgs(ctx, partner).headroom
+        model.noteFutile(partner, typeof headroom === 'number' ? headroom : 0)
+      }
+      return true
+    },
+    'noPartnerWithin/1': (args, call) => {
+      const ms = numberOf(args[0])
+      if (ms === null) return false
+      const key = `${contextOf(call)?.interaction ?? 'local'}|${call.peer}|${termToString(call.roleTerm)}`
+      const now = clock.now()
+      const since = waiting.get(key)
+      if (since === undefined) {
+        if (waiting.size >= 256) waiting.delete(waiting.keys().next().value as string)
+        waiting.set(key, now)
+        return false
+      }
+      if (now - since < ms) return false
+      waiting.delete(key)
+      return true
+    },
+    'releaseResources/1': async args => {
+      const n = numberOf(args[0])
+      return await releaseResources(n === null || !Number.isInteger(n) || n < 0 ? null : n)
+    },
+    'sleep/1': async args => {
+      const ms = numberOf(args[0])
+      if (ms === null || ms < 0) return false
+      await clock.sleep(ms)
+      return true
+    },
+    'isPoweredOn/0': () => {
+      if (hypervisor.powerState() !== 'on') return false
+      deps.powerChanged?.('on')
+      return true
+    }
+  }
+}
