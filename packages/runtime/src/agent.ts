@@ -2,7 +2,8 @@
 // and when a role needs a partner it advertises (and waits to be invited) or looks up candidates
 // and coordinates the interaction (see interaction.ts). It serves /parley/invite/1 and
 // /parley/constraint/1 for the interactions others coordinate (see handlers.ts), keeps the lease
-// table, gossips its load for the cluster mean, and emits events for the daemon and the simulator.
+// table, estimates the cluster mean (components/cluster-load.ts), and emits events for the daemon
+// and the simulator.
 import type { Discovery, Json } from '@parley/discovery'
 import type { Clock } from '@parley/hypervisor'
 import { ConstraintRegistry, PeerRun, copyTerm, termToJson, termToString } from '@parley/lcc'
@@ -83,7 +84,12 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     this.leases = new LeaseTable(() => c.clock.now())
     this.isCordoned = init.cordoned === true
     this.migrateUri = init.migrateUri ?? ''
-    this.cluster = new ClusterLoad(c.discovery, this.log.child({ component: 'load-gossip' }), () => c.clock.now(), this.params.sampleIntervalMs / 2)
+    this.cluster = new ClusterLoad(c.discovery, this.log.child({ component: 'load-gossip' }), () => c.clock.now(), {
+      estimator: this.params.meanEstimator,
+      autoHosts: this.params.meanEstimatorAutoHosts,
+      sampleIntervalMs: this.params.sampleIntervalMs,
+      cacheMs: this.params.sampleIntervalMs / 2
+    })
     this.model = new LoadModel(c.hypervisor, c.clock, this.params, this.cluster, this.log.child({ component: 'load' }), this.isCordoned,
       l => { void this.cluster.publish(this.model.cores(l) / l.capacity.cpus, l.capacity.cpus, l.domains.length, this.isCordoned) })
     const builtIn = policyComponents({
@@ -123,6 +129,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     await this.c.discovery.handle(CONSTRAINT_PROTOCOL, constraintHandler(this), {
       validate: validateConstraintRequest, timeoutMs: this.params.constraintTimeoutMs
     })
+    await this.cluster.start()
     // a VM that arrived is not moved again within the cooldown, even if its interaction aborted
     this.offHypervisor = this.c.hypervisor.on(e => { if (e.type === 'migrated-in') this.model.coolDown(e.domain) })
     this.background = [this.loadLoop(), this.sweepLoop()]

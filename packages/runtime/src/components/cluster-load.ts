@@ -1,12 +1,24 @@
-// The cluster mean without a central controller: every host gossips its own load as the args of a
-// runtime-internal announcement (role `parley.load`) on the topic of each IM it runs, and takes the
-// mean over the fresh reports it holds (discovery drops announcements older than its TTL) plus its
-// own. A cordoned host's load counts in the sum but the host not in the divisor: the mean is what
-// every uncordoned host must carry once the drained load is spread (hosts assumed alike in size).
-// A host re-publishes when its load moved by more than `epsilon`; discovery also re-sends the
-// last report every announceIntervalMs, so reports from live hosts never go stale.
+// The cluster mean without a central controller, by one of two estimators (PolicyParams.meanEstimator):
+//
+// - 'reports': every host gossips its own load as the args of a runtime-internal announcement (role
+//   `parley.load`) on the topic of each IM it runs, and takes the mean over the fresh reports it
+//   holds (discovery drops announcements older than its TTL) plus its own. Exact, and the per-host
+//   reports are there for dashboards, but every host hears every other: O(N) per host per round.
+//   A host re-publishes when its load moved by more than `epsilon`; discovery also re-sends the
+//   last report every announceIntervalMs, so reports from live hosts never go stale.
+// - 'push-sum': gossip averaging over /parley/load/1 (load-exchange.ts, push-sum.ts): one exchange
+//   per host per sample interval, whatever the cluster's size. No per-host reports.
+// - 'auto': reports while the cluster is small; from `autoHosts` hosts on (as listed by discovery,
+//   counted from the reports, or estimated by push-sum's size sketch) push-sum. A cluster that
+//   grows past the threshold runs both until push-sum has mixed, then withdraws its reports; one
+//   that shrinks below 3/4 of it publishes them again. Hosts still on reports answer exchanges.
+//
+// Either way a cordoned host's load counts in the sum but the host not in the divisor: the mean is
+// what every uncordoned host must carry once the drained load is spread (hosts assumed alike in size).
 import type { Discovery, Json } from '@parley/discovery'
 import type { Logger } from 'pino'
+import type { MeanEstimator } from '../types.js'
+import { LoadExchange } from './load-exchange.js'
 
 export const LOAD_ROLE = 'parley.load'
 
@@ -37,24 +49,80 @@ export function round (x: number): number {
   return Math.round(x * 1000) / 1000
 }
 
+export interface ClusterLoadOptions {
+  /** Default 'reports'. */
+  readonly estimator?: MeanEstimator
+  /** Hosts from which 'auto' uses push-sum (default 200). */
+  readonly autoHosts?: number
+  /** The agents' sample interval: one push-sum exchange each; epochs and warm-up are multiples (default 1,000 ms). */
+  readonly sampleIntervalMs?: number
+  /** How long one read of the announcement tables serves (a large cluster would otherwise scan every report on every sample). */
+  readonly cacheMs?: number
+  /** Smallest load change worth a new report (default 0.01). */
+  readonly epsilon?: number
+}
+
+/** Push-sum timing in sample intervals: restart period, warm-up, exchanges before warm, view refills. */
+const EPOCH_INTERVALS = 30
+const WARM_INTERVALS = 12
+const MIN_CONTACTS = 5
+const REFILL_INTERVALS = 30
+
+type Source = 'reports' | 'warming' | 'push-sum'
+
 export class ClusterLoad {
   private last: { load: number, cordoned: boolean } | null = null
   private readonly imHashes = new Set<string>()
   private cached: { at: number, reports: LoadReport[] } | null = null
+  private readonly estimator: MeanEstimator
+  private readonly exchange: LoadExchange | null
+  private source: Source
+  private decided = false
+  /** parley.load announcements went out since the last withdrawal. */
+  private published = false
+  private readonly cacheMs: number
+  private readonly epsilon: number
+  private readonly autoHosts: number
 
-  /**
-   * `cacheMs`: how long one read of the announcement tables serves (a large simulated cluster
-   * would otherwise scan every report on every sample of every host).
-   */
-  constructor (private readonly discovery: Discovery, private readonly log: Logger, private readonly now: () => number, private readonly cacheMs = 0, private readonly epsilon = 0.01) {}
+  constructor (private readonly discovery: Discovery, private readonly log: Logger, private readonly now: () => number, o: ClusterLoadOptions = {}) {
+    this.estimator = o.estimator ?? 'reports'
+    this.cacheMs = o.cacheMs ?? 0
+    this.epsilon = o.epsilon ?? 0.01
+    this.autoHosts = o.autoHosts ?? 200
+    const interval = o.sampleIntervalMs ?? 1000
+    this.exchange = this.estimator === 'reports'
+      ? null
+      : new LoadExchange(discovery, log, now, {
+        intervalMs: interval,
+        epochMs: EPOCH_INTERVALS * interval,
+        warmMs: WARM_INTERVALS * interval,
+        minContacts: MIN_CONTACTS,
+        refillMs: REFILL_INTERVALS * interval
+      })
+    this.source = this.estimator === 'push-sum' ? 'push-sum' : 'reports'
+  }
+
+  /** Serves /parley/load/1 (push-sum and auto). */
+  async start (): Promise<void> { await this.exchange?.start() }
 
   addIm (imHash: string): void { this.imHashes.add(imHash); this.last = null; this.cached = null }
   removeIm (imHash: string): void { this.imHashes.delete(imHash); this.cached = null }
 
-  /** Publishes this host's load when it changed enough (or was never published on an IM). */
+  /** Where the mean comes from now. */
+  get using (): 'reports' | 'push-sum' { return this.source === 'push-sum' ? 'push-sum' : 'reports' }
+
+  /**
+   * Called once per sample: starts this interval's push-sum exchange, and publishes this host's
+   * load report when it changed enough (or was never published on an IM) unless on push-sum.
+   */
   async publish (load: number, cpus: number, domains: number, cordoned: boolean): Promise<void> {
+    this.exchange?.observe(load, cordoned)
+    this.decide()
+    if (this.source !== 'reports') this.exchange?.tick()
+    if (this.source === 'push-sum') { await this.withdrawReports(); return }
     if (this.last !== null && Math.abs(load - this.last.load) < this.epsilon && this.last.cordoned === cordoned) return
     this.last = { load, cordoned }
+    this.published = true
     const args = loadReportArgs(load, cpus, domains, cordoned)
     await Promise.all([...this.imHashes].map(async im => {
       try {
@@ -66,7 +134,7 @@ export class ClusterLoad {
     }))
   }
 
-  /** The freshest report per other peer, over every IM this host runs. */
+  /** The freshest report per other peer, over every IM this host runs (none from hosts on push-sum). */
   reports (): LoadReport[] {
     const now = this.now()
     if (this.cached !== null && now - this.cached.at < this.cacheMs) return this.cached.reports
@@ -85,15 +153,60 @@ export class ClusterLoad {
     return reports
   }
 
-  /** Mean load over the fresh reports and this host's own, per uncordoned host. */
+  /**
+   * Mean load per uncordoned host, with this host's own load; `reports` is how many other hosts it
+   * stands for (0: no basis yet, e.g. push-sum has not mixed).
+   */
   mean (own: number, ownCordoned = false): { mean: number, reports: number } {
+    this.exchange?.observe(own, ownCordoned)
+    if (this.exchange !== null && this.source === 'push-sum') {
+      const e = this.exchange.estimate()
+      return { mean: e.mean, reports: e.warm ? Math.max(1, Math.round(e.size) - 1) : 0 }
+    }
     const rs = this.reports()
     const sum = rs.reduce((s, r) => s + r.load, own)
     const hosts = rs.filter(r => !r.cordoned).length + (ownCordoned ? 0 : 1)
     return { mean: sum / Math.max(1, hosts), reports: rs.length }
   }
 
+  /** Hosts in the cluster: counted from the reports, or estimated (push-sum's sketch, discovery's listing). */
+  hosts (): number {
+    const counted = this.reports().length + 1
+    if (this.exchange === null) return counted
+    const e = this.exchange.estimate()
+    return Math.max(counted, e.warm ? Math.round(e.size) : this.exchange.listed())
+  }
+
   async stop (): Promise<void> {
+    await this.withdrawReports()
+    await this.exchange?.stop()
+  }
+
+  /** 'auto': pick the source by cluster size, with hysteresis (see the header). */
+  private decide (): void {
+    if (this.estimator !== 'auto') return
+    const size = this.hosts()
+    const big = size >= this.autoHosts
+    const small = size < 0.75 * this.autoHosts
+    const was = this.source
+    if (!this.decided) {
+      this.decided = true
+      this.source = big ? 'push-sum' : 'reports'
+    } else if (this.source === 'reports' && big) {
+      this.source = 'warming'
+    } else if (this.source !== 'reports' && small) {
+      this.source = 'reports'
+      this.last = null
+    } else if (this.source === 'warming' && this.exchange?.estimate().warm === true) {
+      this.source = 'push-sum'
+    }
+    if (this.source !== was) this.log.info({ hosts: size, from: was, to: this.source }, 'cluster mean estimator changed')
+  }
+
+  private async withdrawReports (): Promise<void> {
+    if (!this.published) return
+    this.published = false
+    this.last = null
     await Promise.all([...this.imHashes].map(async im => { await this.discovery.withdraw(im, LOAD_ROLE).catch(() => {}) }))
   }
 }
