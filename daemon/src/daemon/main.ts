@@ -46,6 +46,16 @@ const notifier = createNotifier({ env: process.env }, logging.logger.child({ com
 process.on('uncaughtException', err => { log.fatal({ err }, 'uncaught exception'); process.exit(EXIT_FAILED) })
 process.on('unhandledRejection', err => { log.fatal({ err }, 'unhandled rejection'); process.exit(EXIT_FAILED) })
 
+// Listen for SIGHUP before starting: its default action ends the process, and a reload sent as soon
+// as 'ready' is logged would otherwise land before the handler exists. A reload that arrives during
+// the start runs once the host is up.
+let started: (d: Parleyd) => void = () => {}
+let reloading: Promise<unknown> = new Promise<Parleyd>(resolve => { started = resolve })
+process.on('SIGHUP', () => {
+  log.info('SIGHUP: reloading the configuration')
+  reloading = reloading.then(async () => { await daemon.reload() })
+})
+
 let daemon: Parleyd
 try {
   daemon = await Parleyd.start(loaded, { logging, notifier, reloadConfig: () => loadConfig({ argv, env: process.env }, parseFlags(argv)) })
@@ -54,12 +64,7 @@ try {
   log.fatal({ code: (e as { code?: string }).code, error: line }, 'start failed')
   fail(line, status)
 }
-
-let reloading = Promise.resolve()
-process.on('SIGHUP', () => {
-  log.info('SIGHUP: reloading the configuration')
-  reloading = reloading.then(async () => { await daemon.reload() })
-})
+started(daemon)
 
 let stoppingSince: number | null = null
 const shutdown = (signal: string): void => {

@@ -16,10 +16,6 @@ export interface ReloadOutcome {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
 
-/** A discovery that can change its trusted keys while it runs. */
-interface LiveTrust { setTrustedKeys: (keys: string[]) => void }
-const hasLiveTrust = (d: unknown): d is LiveTrust => typeof (d as Partial<LiveTrust>).setTrustedKeys === 'function'
-
 export async function applyReload (host: Host, read: () => LoadedConfig): Promise<ReloadOutcome> {
   let next: LoadedConfig
   try {
@@ -32,17 +28,28 @@ export async function applyReload (host: Host, read: () => LoadedConfig): Promis
   }
   const prev = host.config()
   const changed = (Object.keys(next.config) as Array<keyof DaemonConfig>).filter(k => !same(prev[k], next.config[k]))
-  const live = changed.filter(k => LIVE_KEYS.includes(k))
+  let live = changed.filter(k => LIVE_KEYS.includes(k))
   const needRestart = changed.filter(k => !LIVE_KEYS.includes(k))
+  if (live.includes('trust') && !applyTrust(host, next.config.trust)) live = live.filter(k => k !== 'trust')
   host.loaded = { ...next, config: { ...prev, ...Object.fromEntries(live.map(k => [k, next.config[k]])) } }
   if (live.includes('logLevel')) host.logging.setLevel(next.config.logLevel)
-  if (live.includes('trust')) {
-    if (hasLiveTrust(host.discovery)) host.discovery.setTrustedKeys([...next.config.trust])
-    else host.log.warn('trust changed: components already fetched keep their check; new fetches use the keys given at start until restart')
-  }
   const unsubscribed = live.includes('allowIm') ? await enforceAllowRule(host) : []
   if (needRestart.length > 0) host.log.warn({ keys: needRestart }, 'configuration changed that only a restart applies')
   host.log.info({ applied: live, needRestart, unsubscribed }, 'configuration reloaded')
   bump(host.counters.reloads, 'ok')
   return { ok: true, applied: live, needRestart, unsubscribed }
+}
+
+/**
+ * The discovery checks every fetched component against the new keys from now on (also components it
+ * already holds) and logs what changed. A key it cannot use leaves the running list in force.
+ */
+function applyTrust (host: Host, keys: readonly string[]): boolean {
+  try {
+    host.discovery.setTrustedKeys([...keys])
+    return true
+  } catch (err) {
+    host.log.error({ code: (err as { code?: string }).code, error: (err as Error).message }, 'trust not applied: a key is unusable; keeping the running list')
+    return false
+  }
 }

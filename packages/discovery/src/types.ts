@@ -156,6 +156,12 @@ export interface Discovery {
 
   publish(bytes: Uint8Array, meta: ArtefactMeta): Promise<string>
   fetch(hash: string, options: FetchOptions): Promise<Artefact>
+  /**
+   * Replace the public keys (12D3Koo... strings) whose component signatures fetch() accepts, e.g.
+   * on a configuration reload. Throws DISC_BAD_KEY, keeping the old list, if any key is not an
+   * ed25519 public key. Components already held are checked against the new list on their next fetch.
+   */
+  setTrustedKeys(keys: string[]): void
 
   handle<Req = unknown>(protocol: string, handler: RequestHandler<Req>, options?: HandleOptions<Req>): Promise<void>
   unhandle(protocol: string): Promise<void>

@@ -159,6 +159,33 @@ export function complianceSuite (h: ComplianceHarness): void {
       await rejectsWithCode(c.fetch(goodHash, { kind: 'component' }), 'DISC_BAD_SIGNATURE')
     })
 
+    it('applies a replaced trusted-key list to the next fetch, also of components already held', async () => {
+      const fromNew = enc(`component by a newly trusted key ${tag}`)
+      const newHash = await a.publish(fromNew, { kind: 'component', signature: await signComponent(fromNew, untrusted) })
+      const fromOld = enc(`component by a key about to be removed ${tag}`)
+      const oldHash = await a.publish(fromOld, { kind: 'component', signature: await signComponent(fromOld, trusted) })
+      await rejectsWithCode(b.fetch(newHash, { kind: 'component' }), 'DISC_UNTRUSTED_SIGNER')
+      assert.equal(dec((await b.fetch(oldHash, { kind: 'component' })).bytes), dec(fromOld))
+
+      b.setTrustedKeys([untrusted.publicKey.toString()])
+      const got = await b.fetch(newHash, { kind: 'component' })
+      assert.equal(dec(got.bytes), dec(fromNew))
+      assert.equal(got.signature?.publicKey, untrusted.publicKey.toString())
+      // b holds oldHash from the fetch above: the local copy is checked against the new list too
+      await rejectsWithCode(b.fetch(oldHash, { kind: 'component' }), 'DISC_UNTRUSTED_SIGNER')
+      // another peer's list is its own
+      assert.equal(dec((await c.fetch(oldHash, { kind: 'component' })).bytes), dec(fromOld))
+
+      // a bad list is refused whole and the previous one stays in force
+      assert.throws(() => { b.setTrustedKeys([trusted.publicKey.toString(), 'not-a-key']) }, (e: any) => e.code === 'DISC_BAD_KEY')
+      await rejectsWithCode(b.fetch(oldHash, { kind: 'component' }), 'DISC_UNTRUSTED_SIGNER')
+      assert.equal(dec((await b.fetch(newHash, { kind: 'component' })).bytes), dec(fromNew))
+
+      b.setTrustedKeys([trusted.publicKey.toString()])
+      assert.equal(dec((await b.fetch(oldHash, { kind: 'component' })).bytes), dec(fromOld))
+      await rejectsWithCode(b.fetch(newHash, { kind: 'component' }), 'DISC_UNTRUSTED_SIGNER')
+    })
+
     it('round-trips a request with schema validation on both sides', async () => {
       await b.handle<Ask>('/test/double/1', async (body, ctx) => {
         assert.equal(ctx.peerId, a.peerId)

@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import { ArtefactNotFoundError, BadSignatureError, DiscoveryError, FrameTooLargeError, HashMismatchError, UnsignedComponentError } from '../errors.js'
 import type { Artefact, ArtefactMeta, ArtefactStore, FetchOptions, StoredArtefact } from '../types.js'
 import { artefactCid, parseArtefactHash } from './artefact-hash.js'
-import { checkComponent, signatureValid } from './component-signature.js'
+import { checkComponent, parsePublicKey, signatureValid } from './component-signature.js'
 import type { Env, Settings } from './settings.js'
 import { deadline } from './signals.js'
 import type { ArtefactTransport, RoutingTransport } from './transport.js'
@@ -15,7 +15,7 @@ import type { ArtefactTransport, RoutingTransport } from './transport.js'
 const PROVIDERS_TO_TRY = 3
 
 export class Artefacts {
-  private readonly trusted: ReadonlySet<string>
+  private trusted: ReadonlySet<string>
   private readonly log: Logger
 
   constructor (
@@ -27,6 +27,20 @@ export class Artefacts {
   ) {
     this.trusted = new Set(settings.trustedKeys)
     this.log = env.logger.child({ part: 'artefacts' })
+  }
+
+  /**
+   * Replace the keys whose component signatures this host accepts. Every key is checked before any
+   * is applied, so a bad list leaves the old one in force. Components already held are checked
+   * again on their next fetch, so a removed key stops them too.
+   */
+  setTrustedKeys (keys: readonly string[]): void {
+    for (const k of keys) parsePublicKey(k)
+    const next = new Set(keys)
+    const added = [...next].filter(k => !this.trusted.has(k))
+    const removed = [...this.trusted].filter(k => !next.has(k))
+    this.trusted = next
+    this.log.info({ trusted: next.size, added, removed }, 'trusted component keys replaced')
   }
 
   async publish (bytes: Uint8Array, meta: ArtefactMeta): Promise<string> {

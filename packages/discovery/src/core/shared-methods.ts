@@ -2,7 +2,7 @@ import type { Artefacts } from './artefacts.js'
 import type { Roles } from './roles.js'
 import type { Discovery } from '../types.js'
 
-type SharedMethods = Pick<Discovery, 'advertise' | 'withdraw' | 'findCandidates' | 'announcements' | 'follow' | 'publish' | 'fetch'>
+type SharedMethods = Pick<Discovery, 'advertise' | 'withdraw' | 'findCandidates' | 'announcements' | 'follow' | 'publish' | 'fetch' | 'setTrustedKeys'>
 
 /**
  * The part of the Discovery contract that both implementations serve from the same core objects:
@@ -17,6 +17,7 @@ export function sharedMethods (roles: Roles, artefacts: Artefacts, check: () => 
     follow: (imHash) => { check(); roles.follow(imHash) },
 
     publish: async (bytes, meta) => { check(); return await artefacts.publish(bytes, meta) },
-    fetch: async (hash, options) => { check(); return await artefacts.fetch(hash, options) }
+    fetch: async (hash, options) => { check(); return await artefacts.fetch(hash, options) },
+    setTrustedKeys: (keys) => { artefacts.setTrustedKeys(keys) }
   }
 }
