@@ -1,7 +1,6 @@
 // parley psk new FILE: write a new cluster pre-shared key (swarm.key format), mode 0600.
 import { chmodSync, writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { generateSwarmKey } from '@parley/discovery'
 import type { CommandModule } from '../command-module.js'
 import type { GlobalOptions } from '../context.js'
 import { UsageError } from '../usage-error.js'
@@ -13,7 +12,9 @@ export const pskNew: CommandModule = {
     cmd
       .argument('<file>', 'where to write the key')
       .option('--force', 'overwrite an existing file')
-      .action((file: string, opts: { force?: boolean }, self: Command) => {
+      .action(async (file: string, opts: { force?: boolean }, self: Command) => {
+        // loaded on use: @parley/discovery pulls in libp2p, about a second of every command's start-up
+        const { generateSwarmKey } = await import('@parley/discovery')
         const key = generateSwarmKey() + '\n'
         try {
           writeFileSync(file, key, { mode: 0o600, flag: opts.force === true ? 'w' : 'wx' })

@@ -8,7 +8,8 @@
 import { writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { Command } from 'commander'
-import { generateScenario, plotReport, randomSeed, replayReport, runSimulation, SimError } from '@parley/sim'
+// @parley/sim is loaded when the command runs: it pulls in the runtime and libp2p (about a second
+// of start-up), which every other command (drain, status...) would otherwise pay for too.
 import type { SimProgress, SimReport } from '@parley/sim'
 import type { CommandModule } from '../command-module.js'
 import type { CliContext, GlobalOptions } from '../context.js'
@@ -97,7 +98,8 @@ function summary (r: SimReport, replayCmd: string): string {
   return lines.join('\n') + '\n'
 }
 
-function check (ctx: CliContext, file: string, json: boolean): void {
+async function check (ctx: CliContext, file: string, json: boolean): Promise<void> {
+  const { replayReport } = await import('@parley/sim')
   let doc: unknown
   try { doc = JSON.parse(readText(file)) } catch (e) {
     if (e instanceof UsageError) throw e
@@ -133,7 +135,8 @@ Progress goes to stderr: a bar on a terminal, JSON lines otherwise.
       .action(async (jsonFile: string | undefined, opts: SimFlags, self: Command) => {
         const json = self.optsWithGlobals<GlobalOptions>().json === true
         if (jsonFile !== undefined && !json) throw new UsageError('CLI003', `unexpected argument ${jsonFile}`, 'to write the report to a file: parley sim --json FILE')
-        if (opts.check !== undefined) { check(ctx, opts.check, json); return }
+        if (opts.check !== undefined) { await check(ctx, opts.check, json); return }
+        const { generateScenario, plotReport, randomSeed, runSimulation, SimError } = await import('@parley/sim')
         const hosts = int('--hosts', opts.hosts, 1, 1_000_000)
         const vms = int('--vms', opts.vms, 0, 10_000_000)
         const rounds = int('--rounds', opts.rounds, 1, 10_000_000)
