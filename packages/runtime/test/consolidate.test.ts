@@ -49,6 +49,13 @@ async function run (h: Host, key: string, context: ConstraintContext | null, arg
   return await fn(args, call(key, h.id, context))
 }
 
+/** A call that may wait on the clock (canAcceptMoreLoad/0 answers after the keeper's turn). */
+async function runTimed (clock: ManualClock, h: Host, key: string, context: ConstraintContext | null, args: Term[] = []): Promise<unknown> {
+  const answer = run(h, key, context, args)
+  await clock.advance(params.sampleIntervalMs / 2)
+  return await answer
+}
+
 async function memoryHost (fabric: MemoryFabric, clock: ManualClock, id: string, vms: Array<[string, number]>, cpus = 16): Promise<MemoryHypervisor> {
   const hv = createMemoryHypervisor({ id, fabric, cpus, memoryMiB: 65_536 }, { logger: silent, clock })
   for (const [name, cores] of vms) {
@@ -111,21 +118,21 @@ test('classification: keepers pull, the others shed, an empty host has no load',
   await warm(clock, full, light, empty)
   // 7 cores: one host holds them, plus the spare: A and B are keepers, C is not
   assert.deepEqual(await packing(full), { used: 6, free: 10 })
-  assert.equal(await run(full, 'canAcceptMoreLoad/0', null), true)
+  assert.equal(await runTimed(clock, full, 'canAcceptMoreLoad/0', null), true)
   assert.equal(await run(full, 'shouldShedLoad/0', null), false)
   await packing(light)
-  assert.equal(await run(light, 'canAcceptMoreLoad/0', null), true, 'the spare keeper')
+  assert.equal(await runTimed(clock, light, 'canAcceptMoreLoad/0', null), true, 'the spare keeper')
   await packing(empty)
   assert.equal(await run(empty, 'hasNoLoad/0', null), true)
   assert.equal(await run(empty, 'shouldShedLoad/0', null), false)
   // more hosts above B: B stays a keeper until it ranks two places past the keepers (hysteresis)
   light.peers = [report('A', 6, 3), report('C', 0, 0), report('D', 2, 1)]
   await packing(light)
-  assert.equal(await run(light, 'canAcceptMoreLoad/0', null), true, 'one place past the boundary: still a keeper')
+  assert.equal(await runTimed(clock, light, 'canAcceptMoreLoad/0', null), true, 'one place past the boundary: still a keeper')
   light.peers = [report('A', 6, 3), report('C', 0, 0), report('D', 2, 1), report('E', 2, 1), report('F', 2, 1)]
   await clock.advance(params.sampleIntervalMs)
   await packing(light)
-  assert.equal(await run(light, 'canAcceptMoreLoad/0', null), false)
+  assert.equal(await runTimed(clock, light, 'canAcceptMoreLoad/0', null), false)
   assert.equal(await run(light, 'shouldShedLoad/0', null), true)
   assert.equal(await run(light, 'canFitInto/2', null, [num(0.5), num(1)]), false, 'b1 (1 core) does not fit 0.5 free cores')
   assert.equal(await run(light, 'canFitInto/2', null, [num(1.05), num(1)]), true)
@@ -210,7 +217,7 @@ test('a backend that cannot power off (libvirt): the host stays on, empty and id
   assert.equal(await run(h, 'releaseResources/1', null, [num(0)]), false)
   assert.equal(attempts, 1, 'unsupported is remembered: no retry on every loop')
   assert.deepEqual(h.power, [])
-  assert.equal(await run(h, 'canAcceptMoreLoad/0', null), false, 'an empty host alone pulls nothing')
+  assert.equal(await runTimed(clock, h, 'canAcceptMoreLoad/0', null), false, 'an empty host alone pulls nothing')
   assert.equal(inner.powerState(), 'on')
 })
 

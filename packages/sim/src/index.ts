@@ -3,7 +3,7 @@
 export { createRng, randomSeed, type Rng } from './rng.js'
 export { generateScenario, DEFAULT_DEMAND, DEFAULT_HOST_CPUS, hostId, vmId } from './scenario.js'
 export type { Scenario, ScenarioOptions, SimHost, SimVm, Placement } from './scenario.js'
-export { hostLoads, hostCores, percentOfMean, stddev, outOfBand, activeHosts, placementFigures, PAPER_BAND } from './metrics.js'
+export { hostLoads, hostCores, percentOfMean, stddev, outOfBand, activeHosts, activeHostsByRound, placementFigures, PAPER_BAND } from './metrics.js'
 export type { Band, PlacementFigures } from './metrics.js'
 export { greedyBalance, firstFitDecreasing } from './baselines.js'
 export type { GreedyResult, GreedyMove, FfdResult } from './baselines.js'

@@ -51,6 +51,24 @@ export function activeHosts (hosts: readonly SimHost[], vms: readonly SimVm[], p
   return new Set(vms.map(v => placement[v.id]).filter(h => h !== undefined && known.has(h))).size
 }
 
+/**
+ * Active hosts at each point of a run: point 0 is `initial`, point r the placement after the
+ * migrations that completed by round r (the consolidation's curve, next to the FFD baseline).
+ */
+export function activeHostsByRound (hosts: readonly SimHost[], vms: readonly SimVm[], initial: Placement, migrations: ReadonlyArray<{ readonly round: number, readonly vm: string, readonly to: string }>, rounds: number): number[] {
+  const placement: Placement = { ...initial }
+  const out: number[] = [activeHosts(hosts, vms, placement)]
+  let i = 0
+  for (let r = 1; r <= rounds; r++) {
+    for (; i < migrations.length && (migrations[i] as { round: number }).round <= r; i++) {
+      const m = migrations[i] as { vm: string, to: string }
+      placement[m.vm] = m.to
+    }
+    out.push(activeHosts(hosts, vms, placement))
+  }
+  return out
+}
+
 export interface PlacementFigures {
   /** Standard deviation of the per-host load, in % of the mean load. */
   readonly stddevPctOfMean: number

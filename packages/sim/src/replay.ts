@@ -1,7 +1,7 @@
 // Re-checks a report from its own data: the migrations, applied in order to `initial`, must give
 // `final`; the efficacy figures and baselines must follow from hosts, VMs and the two placements;
 // the load series must start at `initial` and end at `final`.
-import { hostLoads } from './metrics.js'
+import { activeHostsByRound, hostLoads } from './metrics.js'
 import type { Placement } from './scenario.js'
 import { bandOf, computeBaseline, computeEfficacy, REPORT_FORMAT } from './report.js'
 import type { SimReport } from './report.js'
@@ -54,8 +54,14 @@ export function replayReport (input: unknown): ReplayResult {
   const band = bandOf(r)
   const baseline = computeBaseline(r.hosts, r.vms, r.initial, band)
   if (JSON.stringify(baseline) !== JSON.stringify(r.baseline)) problems.push(`baseline: recomputed ${JSON.stringify(baseline)}, report says ${JSON.stringify(r.baseline)}`)
-  const eff = computeEfficacy(r.hosts, r.vms, r.initial, r.final, r.migrations.length, band, baseline)
+  const off = r.poweredOff ?? []
+  for (const h of off) {
+    if (!hostIds.has(h)) problems.push(`poweredOff: unknown host ${h}`)
+    else if (Object.values(r.final).includes(h)) problems.push(`poweredOff: ${h} still runs VMs in the final placement`)
+  }
+  const eff = computeEfficacy(r.hosts, r.vms, r.initial, r.final, r.migrations.length, band, baseline, off.length)
   for (const [k, v] of Object.entries(eff) as Array<[keyof typeof eff, number | null]>) {
+    if (!(k in r.efficacy)) continue // a report written before the figure existed
     const said = r.efficacy[k]
     const same = v === null || said === null ? v === said : Math.abs(v - said) <= TOL
     if (!same) problems.push(`efficacy.${k}: recomputed ${String(v)}, report says ${String(said)}`)
@@ -71,6 +77,11 @@ export function replayReport (input: unknown): ReplayResult {
     check('initial', r.initial, pts[0] as number[])
     check('final', r.final, pts[pts.length - 1] as number[])
     if (r.series.times.length !== pts.length) problems.push('series: times and loads differ in length')
+    const active = r.series.activeHosts
+    if (active !== undefined) {
+      const want = activeHostsByRound(r.hosts, r.vms, r.initial, r.migrations, pts.length - 1)
+      if (JSON.stringify(want) !== JSON.stringify(active)) problems.push('series: activeHosts does not follow from the migrations')
+    }
   }
   return { ok: problems.length === 0, problems }
 }

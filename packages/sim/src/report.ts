@@ -34,6 +34,10 @@ export interface Efficacy {
   readonly outOfBandAfter: number
   /** The policy's migrations over the greedy balancer's (null when greedy needed none). */
   readonly migrationsVsGreedy: number | null
+  /** Active hosts after minus the ones first-fit-decreasing keeps (consolidation: 1 is FFD + 1). */
+  readonly activeHostsOverFfd: number
+  /** Hosts the policy powered off by the end (released resources; `poweredOff` names them). */
+  readonly hostsPoweredOff: number
 }
 
 export interface Messages {
@@ -55,6 +59,8 @@ export interface Series {
   readonly times: readonly number[]
   /** loads[point][host]: cores demanded / host cores, hosts in `hosts` order. */
   readonly loads: ReadonlyArray<readonly number[]>
+  /** Hosts running VMs at each point (see metrics.activeHostsByRound). */
+  readonly activeHosts?: readonly number[]
 }
 
 export interface SimReport {
@@ -77,6 +83,8 @@ export interface SimReport {
   readonly agentEvents: AgentEventCounts
   readonly baseline: Baseline
   readonly efficacy: Efficacy
+  /** Hosts whose hypervisor is powered off at the end of the run (the consolidation's shutdowns). */
+  readonly poweredOff?: readonly string[]
   readonly series: Series
   /** Wall time of the run, ms (not re-checkable; for information). */
   readonly wallMs: number
@@ -94,7 +102,7 @@ export function computeBaseline (hosts: readonly SimHost[], vms: readonly SimVm[
 
 export function computeEfficacy (
   hosts: readonly SimHost[], vms: readonly SimVm[], initial: Placement, final: Placement,
-  migrations: number, band: Band, baseline: Baseline
+  migrations: number, band: Band, baseline: Baseline, poweredOff = 0
 ): Efficacy {
   const before = placementFigures(hosts, vms, initial, band)
   const after = placementFigures(hosts, vms, final, band)
@@ -108,6 +116,8 @@ export function computeEfficacy (
     stddevAfter: after.stddevPctOfMean,
     outOfBandBefore: before.outOfBand,
     outOfBandAfter: after.outOfBand,
-    migrationsVsGreedy: g === 0 ? null : round3(migrations / g)
+    migrationsVsGreedy: g === 0 ? null : round3(migrations / g),
+    activeHostsOverFfd: after.activeHosts - baseline.ffd.hosts,
+    hostsPoweredOff: poweredOff
   }
 }

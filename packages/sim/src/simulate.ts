@@ -7,7 +7,7 @@ import type { PolicyParams } from '@parley/runtime'
 import { buildCluster, RUNTIME_AGENT_FACTORY, RUNTIME_AGENT_FACTORY_NAME } from './cluster.js'
 import type { AgentFactory, PolicySource } from './cluster.js'
 import { InvalidOptionError, SimAbortedError } from './errors.js'
-import { hostLoads, outOfBand, PAPER_BAND } from './metrics.js'
+import { activeHostsByRound, hostLoads, outOfBand, PAPER_BAND } from './metrics.js'
 import type { Band } from './metrics.js'
 import { computeBaseline, computeEfficacy, REPORT_FORMAT } from './report.js'
 import type { MigrationRecord, SimReport } from './report.js'
@@ -124,13 +124,14 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
     c.onProgress?.({ stage: 'run', hostsBuilt: scenario.hosts.length, round, rounds: o.rounds, timeMs: clock.now() - start0, migrations: migrations.length, outOfBand: outOfBand(l, band), wallMs: performance.now() - wallStart })
   }
   const final: Placement = { ...placement }
+  const poweredOff = cluster.hosts.filter(h => h.hypervisor.powerState() === 'off').map(h => h.id)
   for (const u of unsubscribe) u()
   const stats = { ...cluster.network.stats }
   await stopWithin(cluster.stop(), clock, roundMs, o.stopGraceRounds ?? 60)
   await cluster.close()
 
   const baseline = computeBaseline(scenario.hosts, scenario.vms, scenario.initial, band)
-  const efficacy = computeEfficacy(scenario.hosts, scenario.vms, scenario.initial, final, migrations.length, band, baseline)
+  const efficacy = computeEfficacy(scenario.hosts, scenario.vms, scenario.initial, final, migrations.length, band, baseline, poweredOff.length)
   const total = stats.gossipDelivered + stats.requests
   return {
     format: REPORT_FORMAT,
@@ -149,7 +150,8 @@ export async function runSimulation (o: SimOptions, c: SimComponents = {}): Prom
     messages: { total, perHost: round4(total / scenario.hosts.length), gossip: stats.gossipDelivered, requests: stats.requests },
     baseline,
     efficacy,
-    series: { times, loads },
+    poweredOff,
+    series: { times, loads, activeHosts: activeHostsByRound(scenario.hosts, scenario.vms, scenario.initial, migrations, times.length - 1) },
     wallMs: Math.round(performance.now() - wallStart)
   }
 }

@@ -4,20 +4,26 @@
 //   getPackingState(Used, Free)   samples; cores this host's VMs use and cores still free
 //   hasNoLoad()                   no VM runs here (nor migrates in or out)
 //   canAcceptMoreLoad()           a keeper (consolidate-plan.ts) with free cores: it pulls VMs
+//                                 (answering after its turn: see TURNS)
 //   shouldShedLoad()              not a keeper and runs VMs: it empties itself into keepers
 //   canFitInto(Capacity, Load)    one of this host's movable VMs fits a receiver's free cores
 //   migrateInto(From, To, Cap)    moves the VMs that best fill Cap from From (this host) to To
-//   noteRefusal(Partner, Why)     the partner had nothing that fits: skip it until this host changes
+//   waitForVms()                  holds once the VMs the source announced for this host arrived;
+//                                 their cores (measured on the source) count until measured here
+//   refusalReason(Why)            binds why this host refuses: smallest(Cores), its smallest VM
+//   noteRefusal(Partner, Why)     the partner had nothing that fits: skip it until this host changes,
+//                                 and rest a sample interval before asking another
 //   noPartnerWithin(Ms)           holds once this role has waited Ms for a partner (the way back)
 //   releaseResources(Reserve)     powers this empty host off, unless it is one of the Reserve
 //                                 empty hosts kept on; false where power-off is unsupported
 //   sleep(Ms), isPoweredOn()
-// The keeper/shedder classification holds for sustainMs before it counts (hysteresis, as the
-// balance policy's); a keeper stops being one only two ranks past the boundary, so a receiver whose
-// fresh VMs are still warming up does not turn round and give them away.
+// A keeper must hold its rank for sustainMs before it pulls (hysteresis, as the balance policy's),
+// and stops being one only two ranks past the boundary, so a receiver whose fresh VMs are still
+// warming up does not turn round and give them away. A host below the keepers offers its VMs at
+// once (the keeper decides), and stops only two ranks inside the boundary.
 import type { Clock, Hypervisor, PowerState } from '@parley/hypervisor'
 import { HysteresisDetector, UnsupportedError } from '@parley/hypervisor'
-import { num, termToString } from '@parley/lcc'
+import { compound, num, termToString } from '@parley/lcc'
 import type { ConstraintCall, ConstraintFn, Term } from '@parley/lcc'
 import { NothingToMoveError, codeOf, messageOf } from '../errors.js'
 import type { PolicyParams } from '../types.js'
@@ -26,7 +32,7 @@ import { round } from './cluster-load.js'
 import { bestFill, keptAsReserve, rankKeepers } from './consolidate-plan.js'
 import { contextOf, participantArgs } from './context.js'
 import type { LoadModel } from './load-model.js'
-import { MovedByInteraction, idOf, migrateOne, noteMoved, numberOf } from './moves.js'
+import { MovedByInteraction, awaitArrivals, idOf, migrateOne, movedNote, noteMoved, numberOf } from './moves.js'
 import type { EmitEvent, MovedVm } from './moves.js'
 
 export interface ConsolidateDeps {
@@ -36,17 +42,28 @@ export interface ConsolidateDeps {
   /** This host's peer id (as LCC sees it in `a(Role, Id)`). */
   readonly self: () => string
   readonly emit: EmitEvent
-  /** The agent's policy figures; sustainMs defaults to 2,000 ms, live migrations per host are unbounded without a cap. */
-  readonly params?: Pick<PolicyParams, 'sustainMs'> & { readonly maxConcurrentMigrations?: number }
+  /**
+   * The agent's policy figures (defaults: sustain 2,000 ms, sample interval 1,000 ms, arrival
+   * timeout 30,000 ms); live migrations per host are unbounded without a cap.
+   */
+  readonly params?: Partial<Pick<PolicyParams, 'sustainMs' | 'sampleIntervalMs' | 'arrivalTimeoutMs'>> & { readonly maxConcurrentMigrations?: number }
   /** The other hosts' fresh load reports (gossip); without them a host ranks alone. */
   readonly peers?: () => readonly LoadReport[]
   /** Tells the agent that this host powered off or on (it stops or resumes reporting its load). */
   readonly powerChanged?: (state: PowerState) => void
 }
 
-/** A receiver with fewer free cores than this counts as full (no VM is that small). */
+/** A receiver with fewer free cores than this counts as full, whatever VMs it has seen. */
 const MIN_FREE_CORES = 0.05
 const RUNNING = new Set(['running', 'blocked', 'paused'])
+/**
+ * Keepers that sample at the same moment ask in turn, the one with the most free cores first, a
+ * turn apart (at most 2 ms, and at most 1/64 of a sample interval): each then finds the hosts that
+ * the keepers before it took already withdrawn, instead of all inviting the same few first
+ * candidates and most finding none (a herd); and whole hosts go where they fit whole.
+ */
+const TURNS = 32
+const MAX_TURN_MS = 2
 
 interface Packing {
   /** Cores used: measured, or a VM's vcpus while its figure is unknown (just arrived). */
@@ -61,20 +78,33 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
   const { model, hypervisor, clock } = deps
   const log = model.logger.child({ component: 'consolidate' })
   const sustainMs = deps.params?.sustainMs ?? 2000
+  const sampleMs = deps.params?.sampleIntervalMs ?? 1000
   // value: rank - keepers (negative: among the keepers)
   const keepD = new HysteresisDetector({ direction: 'below', threshold: 0, clearThreshold: 2, sustainMs })
-  const shedD = new HysteresisDetector({ direction: 'above', threshold: -0.5, clearThreshold: -2, sustainMs })
+  // offering is immediate: the keeper that takes the offer has held its rank for sustainMs, and any
+  // move from a less loaded host into a keeper consolidates, whatever this host's sample noise
+  const shedD = new HysteresisDetector({ direction: 'above', threshold: -0.5, clearThreshold: -2, sustainMs: 0, clearSustainMs: sustainMs })
   let packing: Packing = { used: 0, free: 0, running: 0, migrating: false }
+  /** This host's place among the keepers counted from the least loaded one (0: the most room). */
+  let turn = 0
   const done = new MovedByInteraction()
   const waiting = new Map<string, number>()
   let powerOffUnsupported = false
+  /** VMs that arrived here, with the cores the source measured, until measured here. */
+  const arrived = new Map<string, number>()
+  /** The smallest VM this host has seen (its own, or a partner's refusal): gaps below it are not worth a search. */
+  let smallestSeen = Infinity
+  /** After a refusal, no new search before this time. */
+  let restUntil = -Infinity
 
   async function sample (): Promise<Packing> {
     const l = await model.refresh()
     const measured = new Map(l.domains.map(d => [d.name, d.cpuCores]))
     const mine = (await hypervisor.list()).filter(d => d.migrating !== 'in')
     const live = mine.filter(d => RUNNING.has(d.state) || d.migrating === 'out')
-    const used = live.reduce((s, d) => s + (measured.get(d.name) ?? d.vcpus), 0)
+    for (const name of arrived.keys()) if (typeof measured.get(name) === 'number' || !live.some(d => d.name === name)) arrived.delete(name)
+    const used = live.reduce((s, d) => s + (measured.get(d.name) ?? arrived.get(d.name) ?? d.vcpus), 0)
+    for (const c of measured.values()) if (c !== null && c > 0) smallestSeen = Math.min(smallestSeen, c)
     const cpus = l.capacity.cpus
     packing = { used, free: Math.max(0, cpus - used), running: live.length, migrating: live.some(d => d.migrating !== undefined) }
     // only exact figures move the classification: a warming-up VM would skew this host's rank
@@ -82,6 +112,7 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
       const others = (deps.peers?.() ?? []).map(r => ({ peer: r.peer, cores: r.load * r.cpus, cpus: r.cpus, cordoned: r.cordoned }))
       if (others.length > 0) {
         const k = rankKeepers({ peer: deps.self(), cores: used, cpus, cordoned: model.cordoned }, others)
+        turn = Math.max(0, k.keepers - 1 - k.rank)
         const value = k.rank - k.keepers
         keepD.update(value, l.atMs)
         shedD.update(value, l.atMs)
@@ -171,7 +202,12 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
       return [num(round(p.used)), num(round(p.free))]
     },
     'hasNoLoad/0': () => packing.running === 0 && !packing.migrating && !model.migrating,
-    'canAcceptMoreLoad/0': () => keeper() && packing.free >= MIN_FREE_CORES,
+    'canAcceptMoreLoad/0': async () => {
+      const room = packing.free >= Math.max(MIN_FREE_CORES, smallestSeen === Infinity ? 0 : smallestSeen)
+      if (!keeper() || !room || clock.now() < restUntil) return false
+      await clock.sleep((turn % TURNS) * Math.min(MAX_TURN_MS, sampleMs / (2 * TURNS)))
+      return true
+    },
     'shouldShedLoad/0': () => shedder() && packing.running > 0,
     'canFitInto/2': async (args, call) => {
       const capacity = numberOf(args[0])
@@ -183,6 +219,19 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
       return ok
     },
     'migrateInto/3': migrateInto,
+    'waitForVms/0': async (_args, call) => {
+      const ctx = contextOf(call)
+      if (ctx === null) return true
+      const ok = await awaitArrivals({ model, hypervisor, clock, arrivalPollMs: Math.max(1, Math.min(10, sampleMs / 100)), arrivalTimeoutMs: deps.params?.arrivalTimeoutMs ?? 30_000 }, ctx, deps.self(), log)
+      if (ok !== true) return false
+      for (const m of movedNote(ctx) ?? []) if (m.to === deps.self()) arrived.set(m.vm, m.cores)
+      await sample()
+      return true
+    },
+    'refusalReason/1': () => {
+      const cores = model.movable().map(d => d.cpuCores ?? 0).filter(c => c > 0)
+      return [compound('smallest', [num(cores.length === 0 ? 0 : round(Math.min(...cores)))])]
+    },
     'noteRefusal/2': (args, call) => {
       const ctx = contextOf(call)
       const partner = idOf(args[0])
@@ -190,6 +239,7 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
         const headroom = participantArgs(ctx, partner).headroom
         model.noteFutile(partner, typeof headroom === 'number' ? headroom : 0)
       }
+      restUntil = clock.now() + sampleMs
       return true
     },
     'noPartnerWithin/1': (args, call) => {
