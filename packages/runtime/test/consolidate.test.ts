@@ -8,7 +8,8 @@ import { ManualClock, UnsupportedError, createMemoryFabric, createMemoryHypervis
 import type { Hypervisor, MemoryFabric, MemoryHypervisor, PowerState } from '@parley/hypervisor'
 import { atom, num } from '@parley/lcc'
 import type { ConstraintCall, ConstraintFn, Span, Term } from '@parley/lcc'
-import { LoadModel, balanceComponents, resolvePolicy } from '../src/index.js'
+import { readFileSync } from 'node:fs'
+import { LoadModel, balanceComponents, loadIm, resolvePolicy } from '../src/index.js'
 import type { ConstraintContext, HostAgentEvent, LoadReport } from '../src/index.js'
 import { consolidateComponents } from '../src/components/consolidate.js'
 import { bestFill, keptAsReserve, rankKeepers } from '../src/components/consolidate-plan.js'
@@ -231,4 +232,16 @@ test('noPartnerWithin/1 holds once the role has waited that long, per interactio
   await clock.advance(1)
   assert.equal(await run(h, 'noPartnerWithin/1', ctx, [num(1000)]), true)
   assert.equal(await run(h, 'noPartnerWithin/1', { ...ctx, interaction: 'i10' }, [num(1000)]), false)
+})
+
+test('ims/consolidate.lcc loads against the built-in components with no warning: idle runs alone, notFullyLoaded seeks underloaded, underloaded advertises', async () => {
+  const clock = new ManualClock(0)
+  const h = host('X', await memoryHost(createMemoryFabric(), clock, 'X', []), clock)
+  const text = readFileSync(new URL('../../../../ims/consolidate.lcc', import.meta.url), 'utf8')
+  const im = loadIm('consolidate', text, Object.keys(h.fns))
+  assert.deepEqual(im.warnings.map(d => `${d.code} ${d.message}`), [])
+  assert.equal(im.initialRole, 'idle')
+  const kinds = Object.fromEntries([...im.roles].map(([r, p]) => [r, p.kind]))
+  assert.deepEqual(kinds, { idle: 'local', notFullyLoaded: 'seeks', underloaded: 'advertises', shutdown: 'local', off: 'local' })
+  assert.deepEqual(im.roles.get('notFullyLoaded')?.partnerRoles, ['underloaded'])
 })
