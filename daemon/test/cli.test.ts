@@ -12,7 +12,7 @@ const main = join(here, '..', 'src', 'cli', 'main.js')
 const root = join(here, '..', '..', '..')
 const papers = join(root, 'packages', 'lcc', 'test', 'fixtures', 'papers')
 const balance = join(root, 'ims', 'balance.lcc')
-const BALANCE_COMPONENTS = 'getPeerState/1,isOverLoaded/0,isUnderLoaded/0,migration/2,isMigrationPossible/2,waitForMigration/0'
+const BALANCE_COMPONENTS = 'getPeerState/1,isOverLoaded/0,isUnderLoaded/0,canRelieve/2,canAbsorb/1,noPartner/1,migration/2,isMigrationPossible/2,waitForMigration/0'
 
 function parley (...args: string[]): { status: number | null, stdout: string, stderr: string } {
   const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', cwd: root })

@@ -59,6 +59,14 @@ export class BalanceWorld {
         const done = this.migrations.some(([, to]) => to === call.peer)
         if (done) this.log(call)
         return done
+      },
+      // Relief and absorption (a balanced host offering or taking load) are not modelled here.
+      'canRelieve/2': () => false,
+      'canAbsorb/1': () => false,
+      // The way back to idle: holds while no other host is in the state of the awaited role.
+      'noPartner/1': (args, call) => {
+        const want = termToString(args[0] as Term) === 'underloaded' ? 'under' : 'over'
+        return !Object.entries(this.hosts).some(([id, h]) => id !== call.peer && h.state === want)
       }
     })
   }

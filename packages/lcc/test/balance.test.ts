@@ -54,11 +54,12 @@ test('balance.lcc: a refused transfer sends the overloaded peer back to idle to 
   assert.deepEqual(world.migrations, [], 'no migration without agreement')
   assert.deepEqual(world.calls, ['hostB/underloaded isMigrationPossible(10, 30)'])
   const a = roleChanges(s.trace).filter(c => c.startsWith('hostA') && c !== 'hostA: idle->idle')
-  assert.deepEqual(a, ['hostA: idle->overloaded(30)', 'hostA: overloaded->idle', 'hostA: idle->overloaded(30)'])
-  // Still overloaded and nobody underloaded: hostA waits for a partner, which a host would look up.
-  const hostA = rep.peers.find(p => p.id === 'hostA')
-  assert.equal(hostA?.role, 'overloaded')
-  assert.deepEqual(hostA?.blocked?.map(b => [b.kind, b.reason, b.partnerRole, b.partnerKnown]), [['send', 'no-peer', 'underloaded', false]])
+  assert.deepEqual(a.slice(0, 3), ['hostA: idle->overloaded(30)', 'hostA: overloaded->idle', 'hostA: idle->overloaded(30)'])
+  // Still overloaded and nobody underloaded: hostA does not wait for a partner for ever, it goes
+  // back to idle through noPartner(underloaded) and looks again (a host rests between searches).
+  assert.equal(rep.status, 'budget')
+  assert.ok(a.length > 3 && a.every((c, i) => c === (i % 2 === 0 ? 'hostA: idle->overloaded(30)' : 'hostA: overloaded->idle')), a.join())
+  assert.ok(!rep.peers.some(p => p.status === 'blocked' && p.blocked?.some(b => b.reason === 'no-peer')), 'nobody waits for a partner that no one plays')
   assert.equal(rep.peers.find(p => p.id === 'hostB')?.role, 'idle')
   assert.equal(rep.peers.find(p => p.id === 'hostC')?.role, 'idle')
 })

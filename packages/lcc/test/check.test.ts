@@ -48,7 +48,7 @@ test('the trap warning carries the exact hint', () => {
 })
 
 test('ims/balance.lcc checks clean against its components, with no trap warning', () => {
-  const components = componentSet(['getPeerState/1', 'isOverLoaded/0', 'isUnderLoaded/0', 'migration/2', 'isMigrationPossible/2', 'waitForMigration/0'])
+  const components = componentSet(['getPeerState/1', 'isOverLoaded/0', 'isUnderLoaded/0', 'canRelieve/2', 'canAbsorb/1', 'noPartner/1', 'migration/2', 'isMigrationPossible/2', 'waitForMigration/0'])
   assert.deepEqual(run(imsFile('balance.lcc'), { components }), [])
   assert.ok(!codesOf(imsFile('balance.lcc')).includes('LCC030'))
 })

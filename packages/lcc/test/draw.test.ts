@@ -41,9 +41,9 @@ test('draw states as Mermaid: balance.lcc with the initial role marked and guard
   const text = drawn(balance, { kind: 'states', format: 'mermaid' })
   assert.match(text, /^stateDiagram-v2\n/)
   assert.match(text, /\n {2}\[\*\] --> role_idle\n/)
-  assert.match(text, /\n {2}role_idle --> role_overloaded : isOverLoaded\(\)\n/)
-  assert.match(text, /\n {2}role_idle --> role_underloaded : isUnderLoaded\(\)\n/)
-  assert.match(text, /\n {2}role_overloaded --> role_idle : ⇐ migration\(ok\) · migration\(ID1, ID2\)<br\/>⇐ refused\(Reason\)\n/)
+  assert.match(text, /\n {2}role_idle --> role_overloaded : isOverLoaded\(\)<br\/>canRelieve\(underloaded, Need\)\n/)
+  assert.match(text, /\n {2}role_idle --> role_underloaded : isUnderLoaded\(\)<br\/>canAbsorb\(Capacity\)\n/)
+  assert.match(text, /\n {2}role_overloaded --> role_idle : ⇐ migration\(ok\) · migration\(ID1, ID2\)<br\/>⇐ refused\(Reason\)<br\/>noPartner\(underloaded\)\n/)
   assert.match(text, /state "underloaded\(Capacity\)" as role_underloaded/)
 })
 

@@ -62,7 +62,7 @@ test('verify: ims/balance.lcc with 3 hosts has no deadlock, no stuck peer and no
   assert.equal(r.peers.length, 3)
   assert.ok(r.stats.states > 100)
   assert.equal(r.stats.complete, true)
-  for (const k of ['deadlock', 'stuck', 'orphan', 'livelock', 'undefinedRole']) assert.ok(!kinds(r).includes(k), `${k}: ${JSON.stringify(r.findings, null, 1)}`)
+  for (const k of ['deadlock', 'stuck', 'orphan', 'livelock', 'starved', 'undefinedRole']) assert.ok(!kinds(r).includes(k), `${k}: ${JSON.stringify(r.findings, null, 1)}`)
 })
 
 test('verify: the 2012 consolidation policy reports migration(OK) sent to the undefined role overloaded', () => {

@@ -102,7 +102,8 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
       arrivalTimeoutMs: this.params.arrivalTimeoutMs,
       params: this.params,
       peers: () => this.cluster.reports(),
-      powerChanged: state => { this.powerChanged(state) }
+      powerChanged: state => { this.powerChanged(state) },
+      advertised: (im, role) => c.discovery.announcements(im, role).filter(a => !a.withdrawn && a.peerId !== this.self).map(a => ({ peer: a.peerId, args: a.args }))
     })
     this.registry = new ConstraintRegistry({ ...builtIn, ...(c.constraints ?? {}) })
     this.dispatcher = this.registry.dispatcher()
@@ -209,8 +210,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
   }
 
   skipCandidate (peer: string, args: Json | undefined): boolean {
-    const headroom = typeof args === 'object' && args !== null && !Array.isArray(args) && typeof args.headroom === 'number' ? args.headroom : Infinity
-    return this.model.isFutile(peer, headroom)
+    return this.model.skipCandidate(peer, args)
   }
 
   accepted (slot: Slot, body: InviteBody, fromRole: Term): void {
@@ -248,7 +248,8 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     const im = loadIm(sub.name, sub.text, this.registry.keys())
     if (this.slots.has(im.hash)) throw new AlreadySubscribedError(`${im.name} (${im.hash.slice(0, 12)})`)
     if ([...this.slots.values()].some(s => s.im.name === im.name)) throw new AlreadySubscribedError(im.name)
-    const peer = new PeerRun(im.program, { id: this.self, role: im.initialRole }, {
+    // the local loop's constraint calls see which IM they run for (no interaction: contextOf is null)
+    const peer = new PeerRun(im.program, { id: this.self, role: im.initialRole, context: { im: im.hash } }, {
       dispatch: this.registry.dispatcher(),
       resolve: () => null,
       send: () => { throw new AgentStoppedError() },

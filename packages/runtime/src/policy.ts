@@ -11,6 +11,8 @@ export function resolvePolicy (p: Partial<PolicyParams> = {}): PolicyParams {
     underloadRatio: p.underloadRatio ?? 0.8,
     sustainMs: p.sustainMs ?? 2000,
     cooldownMs: p.cooldownMs ?? 60_000,
+    minImprovement: p.minImprovement ?? 0.1,
+    maxConcurrentMigrations: p.maxConcurrentMigrations ?? 1,
     sampleIntervalMs: sample,
     loadWindowMs: p.loadWindowMs ?? 3 * sample,
     leaseTtlMs: p.leaseTtlMs ?? 10_000,
@@ -35,6 +37,8 @@ export function resolvePolicy (p: Partial<PolicyParams> = {}): PolicyParams {
   for (const k of ['sampleIntervalMs', 'loadWindowMs', 'leaseTtlMs', 'constraintTimeoutMs', 'interactionTimeoutMs', 'stallTimeoutMs', 'pollIntervalMs'] as const) {
     if (out[k] <= 0) throw new InvalidInitError(`policy.${k}`, 'must be > 0')
   }
+  if (out.minImprovement >= 1) throw new InvalidInitError('policy.minImprovement', `must be a fraction below 1, got ${out.minImprovement}`)
+  if (!Number.isInteger(out.maxConcurrentMigrations) || out.maxConcurrentMigrations < 1) throw new InvalidInitError('policy.maxConcurrentMigrations', 'must be an integer >= 1')
   if (!Number.isInteger(out.maxCandidates) || out.maxCandidates < 1) throw new InvalidInitError('policy.maxCandidates', 'must be an integer >= 1')
   return out
 }

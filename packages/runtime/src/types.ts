@@ -30,6 +30,13 @@ export interface PolicyParams {
   sustainMs: number
   /** A moved VM is not moved again within this time (default 60,000 ms). */
   cooldownMs: number
+  /**
+   * A move must lower the two hosts' summed squared deviation from the mean by at least this
+   * fraction of it (default 0.1): no move that merely swaps which host is off balance.
+   */
+  minImprovement: number
+  /** Live migrations in flight on one host, in or out, at most (default 1). */
+  maxConcurrentMigrations: number
   /** How often the host samples its hypervisor and its local loop re-runs (default 1,000 ms). */
   sampleIntervalMs: number
   /** The load tracker's smoothing window (default 3 x sampleIntervalMs). */

@@ -3,10 +3,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { ImRejectedError, NoInitialRoleError, electCoordinator, electionAnnotation, loadIm } from '../src/index.js'
+import { BALANCE_CONSTRAINTS, ImRejectedError, NoInitialRoleError, electCoordinator, electionAnnotation, loadIm } from '../src/index.js'
 import { BALANCE } from './support.js'
 
-const KEYS = ['getPeerState/1', 'isOverLoaded/0', 'isUnderLoaded/0', 'isMigrationPossible/2', 'migration/2', 'waitForMigration/0']
+const KEYS = [...BALANCE_CONSTRAINTS]
 
 test('balance.lcc: idle is local, overloaded seeks underloaded, underloaded advertises', () => {
   const im = loadIm('balance', BALANCE, KEYS)

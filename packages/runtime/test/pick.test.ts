@@ -1,8 +1,9 @@
-// Choosing the VMs a migration moves: the fewest moves that bring both hosts into the band, within
-// the partner's upper band and lowering the total deviation; cordon moves what the partner takes.
+// Choosing the VMs a migration moves: the fewest VMs, then the source in band, then the partner in
+// band, then the larger drop of the pair's squared deviation; within the partner's upper band, a
+// source in band kept in band, a minimum improvement; cordon moves what the partner takes.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { pickVms } from '../src/index.js'
+import { bestPick, improves, pickVms } from '../src/index.js'
 import type { PickLimits } from '../src/index.js'
 
 // A source at 3.0 cores, a partner at 1.0, both 4-core hosts, mean 2.0 (0.5), band 80-120%:
@@ -12,21 +13,34 @@ const L: PickLimits = { need: 1, excess: 0.6, slack: 1.4, capacity: 1, headroom:
 const vm = (name: string, cores: number): { name: string, cores: number } => ({ name, cores })
 
 test('one VM that puts both hosts in band beats several that fill to the mean', () => {
-  const one = pickVms([vm('a', 0.5), vm('b', 0.5), vm('c', 0.9)], L)
-  assert.deepEqual(one, ['c'], '0.9 brings the source to 2.1 and the partner to 1.9 in one move')
+  assert.deepEqual(pickVms([vm('a', 0.5), vm('b', 0.5), vm('c', 0.9)], L), ['c'], '0.9 brings the source to 2.1 and the partner to 1.9 in one move')
 })
 
-test('among single moves into the band, the one closest to the mean wins', () => {
+test('among single moves into the band, the largest drop of the squared deviation (the one nearest the mean) wins', () => {
   assert.deepEqual(pickVms([vm('a', 0.7), vm('b', 1.0), vm('c', 1.3)], L), ['b'])
 })
 
-test('a set that puts the partner in band too beats a smaller one that fixes only the source', () => {
-  assert.deepEqual(pickVms([vm('a', 0.7), vm('b', 0.5)], { ...L, shortfall: 1.0 }).sort(), ['a', 'b'])
-  assert.deepEqual(pickVms([vm('a', 0.7), vm('b', 0.5)], L), ['a'], 'when one VM does both, one it is')
+test('one VM before two: a source still above its band offers again, to another host', () => {
+  // 0.5 leaves the source at 2.5 (above 2.4) and the partner at 1.5 (in band); both VMs would fix
+  // the source too, but one VM to each of two partners beats two to one
+  assert.deepEqual(pickVms([vm('a', 0.5), vm('b', 0.5)], L), ['a'])
+  assert.deepEqual(bestPick([vm('a', 0.5), vm('b', 0.5)], L)?.sourceOut, true)
+  // a single VM that fixes the source beats one that does not
+  assert.deepEqual(pickVms([vm('a', 0.4), vm('b', 0.7)], L), ['b'])
 })
 
-test('two moves when no single VM can do it', () => {
-  assert.deepEqual(pickVms([vm('a', 0.4), vm('b', 0.4), vm('c', 0.3), vm('z', 0.2)], L).sort(), ['a', 'b'])
+test('above its band beats pushed below it; then the partner in band', () => {
+  // 1.45 > slack 1.4 would put the source under its lower band: 0.3 keeps it above, and is allowed
+  assert.deepEqual(pickVms([vm('big', 1.45), vm('small', 0.3)], { ...L, headroom: 1.6 }), ['small'])
+  // both leave the source above its band: the one that puts the partner in band
+  assert.deepEqual(pickVms([vm('a', 0.55), vm('b', 0.65)], { ...L, excess: 0.7, shortfall: 0.6 }), ['b'])
+})
+
+test('sets only when no single VM is allowed', () => {
+  // one VM of 0.04 cores removes 7.8 % of the pair's squared deviation: under the 10 % minimum
+  const tiny = [vm('a', 0.04), vm('b', 0.04), vm('c', 0.04), vm('d', 0.04)]
+  assert.deepEqual(pickVms(tiny, { ...L, minImprovement: 0.1 }), ['a', 'b'])
+  assert.deepEqual(pickVms(tiny, { ...L, minImprovement: 0 }), ['a'])
 })
 
 test('never past the partner\'s upper band, never widening the total deviation, idle VMs not moved', () => {
@@ -35,9 +49,22 @@ test('never past the partner\'s upper band, never widening the total deviation, 
   assert.deepEqual(pickVms([vm('idle', 0)], L), [])
 })
 
-test('no set in band: the best partial improvement', () => {
-  // only 0.3-core VMs, and at most three of them are tried together: 0.9 of the 1.0 needed
-  assert.deepEqual(pickVms([vm('a', 0.3), vm('b', 0.3), vm('c', 0.3), vm('d', 0.3)], { ...L, excess: 1.0, shortfall: 0 }).length, 3)
+test('a source in band is never moved out of it (relief)', () => {
+  // in band (excess 0) at 2.2 cores, mean 2.0: slack 0.6 (lower band 1.6); partner at 1.0
+  const relief: PickLimits = { need: 0.2, excess: 0, slack: 0.6, capacity: 1, headroom: 1.4, shortfall: 0.6, cordoned: false }
+  assert.deepEqual(pickVms([vm('a', 0.7)], relief), [], '0.7 would leave the giver at 1.5, under its band')
+  assert.deepEqual(pickVms([vm('a', 0.7), vm('b', 0.6)], relief), ['b'])
+})
+
+test('minimum improvement: a move must remove that share of the pair\'s squared deviation', () => {
+  // need 1, capacity 1: before 2; moving t removes 2t(2 - t)
+  assert.equal(improves(1, { need: 1, capacity: 1, minImprovement: 0.1 }), true)
+  assert.equal(improves(1.95, { need: 1, capacity: 1, minImprovement: 0.1 }), false, '0.195 of 2 is under 10 %: a near swap')
+  assert.equal(improves(1.95, { need: 1, capacity: 1, minImprovement: 0 }), true)
+  assert.equal(improves(2, { need: 1, capacity: 1 }), false, 'a pure swap removes nothing')
+  const wide: PickLimits = { ...L, headroom: 2.5, excess: 2, slack: 2.5 }
+  assert.deepEqual(pickVms([vm('x', 1.95)], { ...wide, minImprovement: 0.1 }), [])
+  assert.deepEqual(pickVms([vm('x', 1.95)], { ...wide, minImprovement: 0 }), ['x'])
 })
 
 test('a cordoned host moves whatever fits the partner, idle VMs included, else the smallest within the headroom', () => {

@@ -7,13 +7,13 @@ import { MemoryNetwork, createMemoryDiscovery } from '@parley/discovery'
 import type { Discovery, Json } from '@parley/discovery'
 import { PeerRun, num, termFromJson, termToString } from '@parley/lcc'
 import type { ConstraintFn, Term } from '@parley/lcc'
-import { CONSTRAINT_PROTOCOL, INVITE_PROTOCOL, LeaseTable, codeOf, loadIm, validateConstraintRequest, validateInviteRequest } from '../src/index.js'
+import { BALANCE_CONSTRAINTS, CONSTRAINT_PROTOCOL, INVITE_PROTOCOL, LeaseTable, codeOf, loadIm, validateConstraintRequest, validateInviteRequest } from '../src/index.js'
 import { constraintHandler, inviteHandler } from '../src/handlers.js'
 import type { ParticipantHost } from '../src/handlers.js'
 import { Slot } from '../src/slot.js'
 import { BALANCE, silent } from './support.js'
 
-const KEYS = ['getPeerState/1', 'isOverLoaded/0', 'isUnderLoaded/0', 'isMigrationPossible/2', 'migration/2', 'waitForMigration/0']
+const KEYS = [...BALANCE_CONSTRAINTS]
 
 interface Rig { a: Discovery, b: Discovery, c: Discovery, host: ParticipantHost & { cordon: boolean, finished: string[], calls: number }, slot: Slot, now: { t: number } }
 

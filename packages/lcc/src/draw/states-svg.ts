@@ -46,7 +46,7 @@ function place (g: RoleGraph, gapX: number, gapY: number): Map<string, Placed> {
 
 interface Drawn { svg: string, box: Box | null, clash: boolean }
 
-const T_TRIES = [0.5, 0.42, 0.58]
+const T_TRIES = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74]
 
 /** Places the label at the first point along the curve where it touches nothing already placed. */
 function placeLabel (lines: readonly string[], at: (t: number) => [number, number], dx: number, anchor: 'start' | 'middle' | 'end', taken: readonly Box[]): { svg: string, box: Box, clash: boolean } {

@@ -1,23 +1,37 @@
 // The constraint components of ims/balance.lcc, one implementation for the daemon and the
 // simulator. They answer from the host's LoadModel and act through its Hypervisor:
 //   getPeerState(Status)           samples; Status = cores to shed (over) or to take (under), else 0
-//   isOverLoaded() / isUnderLoaded()  the sampled classification (hysteresis, cordon)
+//   isOverLoaded() / isUnderLoaded()  the sampled classification (hysteresis, cordon), unless the
+//                                  host rests after a search that found no partner
+//   canRelieve(Role, Need)         in band above the mean, a host advertising Role waits for load:
+//                                  Need = cores above the mean (see partner-search.ts)
+//   canAbsorb(Capacity)            in band below the mean, a host overloaded per the load reports:
+//                                  Capacity = cores below the mean (see partner-search.ts)
+//   noPartner(Role)                no partner playing Role took part: rest before searching again
 //   isMigrationPossible(Cap, Need) this host still has room and is not busy
 //   migration(ID1, ID2)            moves best-fit VMs from ID1 (this host) to ID2's migrate URI
 //   waitForMigration()             holds once the VMs a migration announced for this host arrived
+// Anti-oscillation: the classification holds for sustainMs first (LoadModel); a VM that moved is
+// not picked again within cooldownMs (LoadModel.movable, on both hosts); a move must remove at
+// least minImprovement of the pair's squared deviation (pickVms); at most maxConcurrentMigrations
+// live migrations are in flight on a host, in or out.
 // migration/2 is idempotent per interaction: a re-sent call for an interaction that already moved
 // its VMs answers the same without moving anything again.
 import type { Hypervisor } from '@parley/hypervisor'
 import type { Json } from '@parley/discovery'
-import { deref, num, termToString } from '@parley/lcc'
+import { atom, deref, num, termToString } from '@parley/lcc'
 import type { ConstraintCall, ConstraintFn, Term } from '@parley/lcc'
 import type { Clock } from '@parley/hypervisor'
+import { roleNameOf } from '../candidates.js'
 import { NothingToMoveError, codeOf, messageOf } from '../errors.js'
 import type { HostAgentEvent } from '../types.js'
 import { contextOf, participantArgs } from './context.js'
 import type { ConstraintContext } from './context.js'
 import { pickVms } from './pick.js'
 import type { LoadModel } from './load-model.js'
+import { PartnerChoice } from './partner-choice.js'
+import { PartnerSearch } from './partner-search.js'
+import type { AdvertisedFn } from './partner-search.js'
 
 export interface BalanceDeps {
   readonly model: LoadModel
@@ -28,13 +42,23 @@ export interface BalanceDeps {
   readonly emit: (e: DistributiveOmit<HostAgentEvent, 'at' | 'host'>) => void
   readonly arrivalPollMs: number
   readonly arrivalTimeoutMs: number
+  /** Who advertises a role of an IM now (gossip); without it, no relief and no early end of a rest. */
+  readonly advertised?: AdvertisedFn
 }
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never
 
+/** The constraints ims/balance.lcc uses, by name/arity (what `parley im check --components` needs). */
+export const BALANCE_CONSTRAINTS: readonly string[] = [
+  'getPeerState/1', 'isOverLoaded/0', 'isUnderLoaded/0', 'canRelieve/2', 'canAbsorb/1', 'noPartner/1',
+  'isMigrationPossible/2', 'migration/2', 'waitForMigration/0'
+]
+
 export interface MovedVm { vm: string, uuid: string, to: string, cores: number }
 
 const MOVED = 'moved'
+/** The role an overloaded host offers its load to (ims/balance.lcc). */
+const OFFER_TO = 'underloaded'
 
 function numberOf (t: Term | undefined): number | null {
   if (t === undefined) return null
@@ -46,6 +70,13 @@ function idOf (t: Term | undefined): string | null {
   if (t === undefined) return null
   const d = deref(t)
   return d.kind === 'atom' ? d.name : d.kind === 'str' ? d.value : null
+}
+
+/** The IM a call runs for: from the interaction, or from the local loop's context `{ im }`. */
+function imOf (call: ConstraintCall): string | null {
+  const c = call.context
+  if (typeof c === 'object' && c !== null && typeof (c as { im?: unknown }).im === 'string') return (c as { im: string }).im
+  return null
 }
 
 function movedNote (ctx: ConstraintContext): MovedVm[] | null {
@@ -63,6 +94,12 @@ function movedNote (ctx: ConstraintContext): MovedVm[] | null {
 export function balanceComponents (deps: BalanceDeps): Record<string, ConstraintFn> {
   const { model, hypervisor, clock } = deps
   const log = model.logger.child({ component: 'balance' })
+  const params = model.policy
+  const search = new PartnerSearch(model, clock, params, deps.advertised)
+  /** The IM and partner role of the search this host is about to run (it just decided to offer). */
+  let seeking: { im: string, role: string } | null = null
+  const choice = new PartnerChoice(model, params, deps.advertised, () => seeking)
+  model.candidateFilter = (peer, args) => choice.skip(peer, args)
   /** interaction -> the VMs its migration moved (idempotence under retry) */
   const done = new Map<string, MovedVm[]>()
 
@@ -92,7 +129,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       await model.refresh(true)
       const c = model.current
       const vms = model.movable().map(d => ({ name: d.name, cores: d.cpuCores ?? 0 }))
-      const pick = pickVms(vms, { need: c.need, excess: c.excess, slack: c.slack, capacity, headroom, shortfall, cordoned: model.cordoned })
+      const pick = pickVms(vms, { need: c.need, excess: c.excess, slack: c.slack, capacity, headroom, shortfall, cordoned: model.cordoned, minImprovement: params.minImprovement })
       if (pick.length === 0) {
         // definitive for this interaction (the partner's figures are fixed): fail it now rather
         // than let the coordinator poll until it stalls
@@ -103,6 +140,10 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       const moved: MovedVm[] = []
       for (const name of pick) {
         if (ctx.signal?.aborted === true) break // the interaction was aborted: move no further VM
+        if (await model.migrationsInFlight() >= params.maxConcurrentMigrations) {
+          log.info({ interaction: ctx.interaction, vm: name, cap: params.maxConcurrentMigrations }, 'migration cap reached: no further VM now')
+          break
+        }
         const cores = vms.find(v => v.name === name)?.cores ?? 0
         deps.emit({ type: 'migration-started', interaction: ctx.interaction, vm: name, from, to, cores })
         try {
@@ -123,7 +164,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       done.set(ctx.interaction, moved)
       if (done.size > 256) done.delete(done.keys().next().value as string)
       ctx.notes[MOVED] = moved as unknown as Json
-      model.resetHysteresis()
+      model.resetHysteresis(true)
       await model.refresh(true)
       return true
     } finally {
@@ -147,24 +188,53 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       }
       await clock.sleep(deps.arrivalPollMs)
     }
-    for (const m of mine) model.coolDown(m.vm)
+    for (const m of mine) { model.coolDown(m.vm); model.expect(m.vm, m.cores) }
     model.resetHysteresis()
     await model.refresh(true)
     return true
   }
 
   return {
+    // keep BALANCE_CONSTRAINTS in step
     'getPeerState/1': async () => {
+      seeking = null // a new turn of idle: this host's last search, if any, is over
       await model.refresh()
       const c = model.current
       return [num(c.state === 'over' ? c.need : c.state === 'under' ? c.capacity : 0)]
     },
-    'isOverLoaded/0': () => model.current.state === 'over',
-    'isUnderLoaded/0': () => model.current.state === 'under' && !model.cordoned,
+    'isOverLoaded/0': (_args, call) => {
+      const over = model.current.state === 'over' && search.overloadTurn() && !search.resting()
+      const im = imOf(call)
+      if (over && im !== null) seeking = { im, role: OFFER_TO }
+      return over
+    },
+    // a cordoned host never plays an accepting role
+    'isUnderLoaded/0': () => model.current.state === 'under' && !model.cordoned && !search.resting(),
+    'canRelieve/2': (args, call) => {
+      const role = idOf(args[0])
+      const im = imOf(call)
+      const need = role === null ? 0 : search.relief(im, role)
+      if (need > 0 && im !== null) seeking = { im, role: role as string }
+      return need > 0 ? [atom(role as string), num(need)] : false
+    },
+    'canAbsorb/1': () => {
+      const capacity = search.absorb()
+      return capacity > 0 ? [num(capacity)] : false
+    },
+    // holds when no participant of this interaction plays Role (a partner that joined may just
+    // not have sent yet: the coordinator may step this host first)
+    'noPartner/1': (args, call) => {
+      const role = idOf(args[0]) ?? ''
+      const ctx = contextOf(call)
+      if (ctx !== null && Object.values(ctx.participants).some(p => roleNameOf(p.role) === role)) return false
+      search.noPartner(imOf(call), role)
+      return true
+    },
     'isMigrationPossible/2': async (args, call) => {
       const cap = numberOf(args[0])
       const need = numberOf(args[1])
       if (cap === null || need === null || model.cordoned || model.migrating) return false
+      if (await model.migrationsInFlight() >= params.maxConcurrentMigrations) return false
       await model.refresh()
       const live = model.current.capacity
       const ok = Math.min(cap, live) > 0 && need >= 0

@@ -3,6 +3,7 @@
 // over/under classification with hysteresis. The policy components read it; nothing else decides.
 import { HysteresisDetector, LoadTracker } from '@parley/hypervisor'
 import type { Clock, DomainLoad, HostLoad, Hypervisor } from '@parley/hypervisor'
+import type { Json } from '@parley/discovery'
 import type { Logger } from 'pino'
 import type { LoadStatus, PolicyParams } from '../types.js'
 import { round } from './cluster-load.js'
@@ -29,6 +30,9 @@ export interface Classification {
 
 export interface MeanSource {
   mean (own: number, ownCordoned: boolean): { mean: number, reports: number }
+  /** Every other host's load, when the estimator gossips per-host reports ('reports'). */
+  reports?: () => ReadonlyArray<{ readonly load: number, readonly cordoned: boolean }>
+  readonly using?: 'reports' | 'push-sum'
 }
 
 /** Below this mean the cluster counts as idle: nobody is over or under. */
@@ -45,10 +49,14 @@ export class LoadModel {
   private lastClass: Classification = { state: 'balanced', load: 0, mean: 0, need: 0, capacity: 0, headroom: 0, excess: 0, slack: 0, shortfall: 0 }
   private reports = 0
   private readonly cooldown = new Map<string, number>()
+  private readonly expected = new Map<string, number>()
   /** Partners no VM of this host fitted, with their headroom then, until this host's VMs change. */
   private readonly futile = new Map<string, { headroom: number, until: number }>()
-  /** One migration at a time per host. */
+  /** This host's migration/2 runs now (one at a time per host). */
   migrating = false
+  /** Bumped whenever the host's VMs changed through a move: state that depended on them is void. */
+  generation = 0
+  private basis = false
 
   constructor (
     private readonly hypervisor: Hypervisor,
@@ -76,6 +84,10 @@ export class LoadModel {
         this.sampledAt = s.atMs
         const l = this.tracker.observe(s)
         this.latest = l
+        for (const vm of this.expected.keys()) {
+          const d = l.domains.find(x => x.name === vm)
+          if (d === undefined || d.cpuCores !== null) this.expected.delete(vm)
+        }
         this.classify(l)
         this.onSample(l)
         return l
@@ -88,9 +100,19 @@ export class LoadModel {
 
   get current (): Classification { return this.lastClass }
 
-  /** Cores used by this host's own (not incoming) domains. */
+  /**
+   * Cores used by this host's own (not incoming) domains. A VM that just arrived counts with the
+   * cores its source measured until its own figure is known: read as idle, it would make this host,
+   * and through its report the cluster mean, look lighter than it is, and other hosts shed too much.
+   */
   cores (l: HostLoad | null = this.latest): number {
-    return l === null ? 0 : l.domains.reduce((s, d) => s + (d.cpuCores ?? 0), 0)
+    return l === null ? 0 : l.domains.reduce((s, d) => s + (d.cpuCores ?? this.expected.get(d.name) ?? 0), 0)
+  }
+
+  /** `vm` arrived here using `cores` on its source: count that until it is measured here. */
+  expect (vm: string, cores: number): void {
+    if (this.expected.size >= 1024) this.expected.clear()
+    this.expected.set(vm, cores)
   }
 
   cpus (): number { return this.latest?.capacity.cpus ?? 1 }
@@ -110,17 +132,20 @@ export class LoadModel {
     const slack = Math.max(0, cores - this.params.underloadRatio * mean * cpus)
     const shortfall = Math.max(0, this.params.underloadRatio * mean * cpus - cores)
     let state: LoadState = 'balanced'
+    let decided = false
     if (this.cordoned) {
       state = l.domains.length > 0 ? 'over' : 'balanced'
-    } else if (l.warmingUp > 0 || mean < IDLE_MEAN || m.reports === 0) {
+    } else if (l.warmingUp > l.domains.filter(d => d.cpuCores === null && this.expected.has(d.name)).length || mean < IDLE_MEAN || m.reports === 0) {
       // unknown CPU figures, an idle cluster, or no one else heard of: no basis for a decision
       this.overD.reset(); this.underD.reset()
     } else {
+      decided = true
       const ratio = load / mean
       const over = this.overD.update(ratio, l.atMs).active && ratio > this.params.overloadRatio
       const under = this.underD.update(ratio, l.atMs).active && ratio < this.params.underloadRatio
       state = over ? 'over' : under ? 'under' : 'balanced'
     }
+    this.basis = decided
     this.lastClass = { state, load: round(load), mean: round(mean), need: round(need), capacity: round(capacity), headroom: round(headroom), excess: round(excess), slack: round(slack), shortfall: round(shortfall) }
     return this.lastClass
   }
@@ -128,6 +153,16 @@ export class LoadModel {
   /** No VM of this host fitted `peer` (advertising `headroom`): do not invite it again soon. */
   noteFutile (peer: string, headroom: number): void {
     this.futile.set(peer, { headroom, until: this.clock.now() + 8 * this.params.sampleIntervalMs })
+  }
+
+  /** Set by the policy components: whether to pass over a candidate partner (see partner-choice.ts). */
+  candidateFilter: ((peer: string, args: Json | undefined) => boolean) | null = null
+
+  /** Whether the coordinator of this host's search should pass over `peer`, advertising `args`. */
+  skipCandidate (peer: string, args: Json | undefined): boolean {
+    if (this.candidateFilter !== null) return this.candidateFilter(peer, args)
+    const headroom = typeof args === 'object' && args !== null && !Array.isArray(args) && typeof args.headroom === 'number' ? args.headroom : Infinity
+    return this.isFutile(peer, headroom)
   }
 
   /** Whether inviting `peer` (advertising `headroom`) would fail like last time. */
@@ -138,12 +173,50 @@ export class LoadModel {
     return headroom <= f.headroom + 1e-9
   }
 
-  /** After a move the host must hold its new state for a sustain time again. */
-  resetHysteresis (): void {
+  /** Whether the last classification had a basis: CPU figures known, others heard of, load to balance. */
+  get decided (): boolean { return this.basis }
+
+  /**
+   * Whether another host is above the overload threshold or draining, from the per-host load
+   * reports; null when the mean comes without them (push-sum) and nobody can tell.
+   */
+  othersOverloaded (): boolean | null {
+    if (this.cluster.using !== 'reports' || this.cluster.reports === undefined) return null
+    const limit = this.params.overloadRatio * this.lastClass.mean
+    return this.cluster.reports().some(r => r.cordoned ? r.load > 0 : r.load > limit + 1e-9)
+  }
+
+  /** Whether the load reports show another host under the underload threshold; null without reports. */
+  othersUnderloaded (): boolean | null {
+    if (this.cluster.using !== 'reports' || this.cluster.reports === undefined) return null
+    const limit = this.params.underloadRatio * this.lastClass.mean
+    return this.cluster.reports().some(r => !r.cordoned && r.load < limit - 1e-9)
+  }
+
+  /** How many other hosts the load reports show overloaded and more loaded than this one; null without reports. */
+  overloadRank (): number | null {
+    if (this.cluster.using !== 'reports' || this.cluster.reports === undefined) return null
+    const limit = this.params.overloadRatio * this.lastClass.mean
+    const own = this.lastClass.load
+    return this.cluster.reports().filter(r => !r.cordoned && r.load > limit + 1e-9 && r.load > own + 1e-9).length
+  }
+
+  /** Live migrations in flight on this host now, in or out, whoever started them. */
+  async migrationsInFlight (): Promise<number> {
+    return (await this.hypervisor.list()).filter(d => d.migrating !== undefined).length
+  }
+
+  /**
+   * After a move the host must hold its new state for a sustain time again. The source of a move
+   * (`shed`) keeps its overload detector: shedding load cannot have made it overloaded, and one
+   * still above the band after a refresh goes on shedding without a new wait.
+   */
+  resetHysteresis (shed = false): void {
+    this.generation++
     this.futile.clear() // its VMs changed: every partner is worth a new try
-    this.overD.reset()
+    if (!shed) this.overD.reset()
     this.underD.reset()
-    this.lastClass = { ...this.lastClass, state: 'balanced' }
+    if (!shed) this.lastClass = { ...this.lastClass, state: 'balanced' }
   }
 
   coolDown (vm: string): void {
@@ -173,4 +246,5 @@ export class LoadModel {
   }
 
   get logger (): Logger { return this.log }
+  get policy (): PolicyParams { return this.params }
 }

@@ -1,0 +1,133 @@
+// When a host looks for a partner, and when it rests instead. Two decisions of ims/balance.lcc:
+//   * back-off (noPartner/1): a search that found no partner makes the host rest before it plays a
+//     partner-seeking role again: 1, 2, 4, then 8 sample intervals while searches keep failing,
+//     cut short as soon as a host newly advertises the awaited role;
+//   * relief (canRelieve/2): a host in band but above the mean offers load to an underloaded host
+//     that nobody overloaded serves. Where the per-host load reports tell (the 'reports' mean
+//     estimator), no host may be overloaded or draining; without them (push-sum), the host waits
+//     RELIEF_BLIND sustain times more. Either way it waits longer the closer it is to the mean (1
+//     to 5 sustain times), so of the hosts above the mean the most loaded comes first.
+//   * absorb (canAbsorb/1): where the load reports show a host overloaded, a host in band but below
+//     the mean offers to take load, as an underloaded host would, after the same kind of wait
+//     (shorter the nearer it is to its lower band). Overloaded hosts fill hosts under the band
+//     only to the band, so without this the last overloaded host may find every host at or above
+//     80 %, the one host the paper's fig. 3 leaves out of band, or several.
+// A move changes the host's VMs (LoadModel.generation): both decisions then start afresh.
+import type { Json } from '@parley/discovery'
+import type { Clock } from '@parley/hypervisor'
+import type { PolicyParams } from '../types.js'
+import type { LoadModel } from './load-model.js'
+
+/** The peers that advertise `role` of the IM `im` now, with the args they advertise (fresh gossip). */
+export type AdvertisedFn = (im: string, role: string) => ReadonlyArray<{ readonly peer: string, readonly args: Json }>
+
+const MAX_DOUBLINGS = 3
+/** A relief host just above the mean waits this many sustain times more than one near the band. */
+const RELIEF_SPREAD = 4
+/** Sustain times a relief host waits on top when it cannot tell whether a host is overloaded. */
+const RELIEF_BLIND = 5
+/** Sample intervals without an advertiser after which the relief wait starts over. */
+const GAP_INTERVALS = 2
+
+interface Rest { readonly until: number, readonly im: string, readonly role: string, readonly seen: ReadonlySet<string> }
+
+export class PartnerSearch {
+  private misses = 0
+  private rest: Rest | null = null
+  private reliefSince: number | null = null
+  private reliefSeen = -Infinity
+  private absorbSince: number | null = null
+  private overSince: number | null = null
+  private generation = -1
+
+  constructor (
+    private readonly model: LoadModel,
+    private readonly clock: Clock,
+    private readonly params: PolicyParams,
+    private readonly advertised: AdvertisedFn | undefined
+  ) {}
+
+  private sync (): void {
+    if (this.generation === this.model.generation) return
+    this.generation = this.model.generation
+    this.misses = 0
+    this.rest = null
+    this.reliefSince = null
+    this.absorbSince = null
+  }
+
+  /** No partner playing `role` of `im` took this host's offer, or came: rest before trying again. */
+  noPartner (im: string | null, role: string): void {
+    this.sync()
+    const ms = this.params.sampleIntervalMs * 2 ** Math.min(this.misses, MAX_DOUBLINGS)
+    this.misses = Math.min(this.misses + 1, MAX_DOUBLINGS)
+    const seen = new Set(im === null || this.advertised === undefined ? [] : this.advertised(im, role).map(a => a.peer))
+    this.rest = { until: this.clock.now() + ms, im: im ?? '', role, seen }
+  }
+
+  /**
+   * Whether an overloaded host may offer its load now: the more loaded go first. The k-th most
+   * loaded (by the load reports) waits k sustain times of overload; without reports, at once.
+   */
+  overloadTurn (): boolean {
+    this.sync()
+    const rank = this.model.overloadRank()
+    const now = this.clock.now()
+    if (this.model.current.state !== 'over') { this.overSince = null; return false }
+    this.overSince ??= now
+    if (rank === null || rank === 0) return true
+    return now - this.overSince >= rank * Math.max(this.params.sustainMs, this.params.sampleIntervalMs)
+  }
+
+  /** Whether the host rests after a failed search (a new advertiser of the awaited role ends it). */
+  resting (): boolean {
+    this.sync()
+    const r = this.rest
+    if (r === null) return false
+    const fresh = r.im !== '' && this.advertised !== undefined && this.advertised(r.im, r.role).some(a => !r.seen.has(a.peer))
+    if (this.clock.now() >= r.until || fresh) { this.rest = null; return false }
+    return true
+  }
+
+  /**
+   * Cores this host may shed to relieve a host advertising `role` of `im`, or 0. It must be in band
+   * and above the mean, with load to spare above its lower band, not resting, not cordoned, and the
+   * condition must have held for its relief wait.
+   */
+  relief (im: string | null, role: string): number {
+    this.sync()
+    const m = this.model
+    const c = m.current
+    const p = this.params
+    const now = this.clock.now()
+    const ratio = c.mean > 0 ? c.load / c.mean : 0
+    const overloaded = m.othersOverloaded()
+    const able = im !== null && this.advertised !== undefined && overloaded !== true && !m.cordoned && m.decided &&
+      c.state === 'balanced' && ratio > 1 && c.need > 0 && c.slack > 0 && !this.resting()
+    // an underloaded host re-advertises when its role hold ends: a short gap does not restart the wait
+    const waiting = able && (this.advertised as AdvertisedFn)(im as string, role).length > 0
+    if (waiting) this.reliefSeen = now
+    if (!able || now - this.reliefSeen > GAP_INTERVALS * p.sampleIntervalMs) { this.reliefSince = null; return 0 }
+    this.reliefSince ??= now
+    const closeness = Math.min(1, Math.max(0, (p.overloadRatio - ratio) / (p.overloadRatio - 1)))
+    const wait = (1 + RELIEF_SPREAD * closeness + (overloaded === null ? RELIEF_BLIND : 0)) * Math.max(p.sustainMs, p.sampleIntervalMs)
+    return waiting && now - this.reliefSince >= wait ? c.need : 0
+  }
+
+  /** Cores this host below the mean may take from an overloaded host the reports show, or 0. */
+  absorb (): number {
+    this.sync()
+    const m = this.model
+    const c = m.current
+    const p = this.params
+    const ratio = c.mean > 0 ? c.load / c.mean : 1
+    const able = !m.cordoned && m.decided && c.state === 'balanced' && ratio < 1 && c.capacity > 0 && c.headroom > 0 &&
+      !this.resting() && m.othersOverloaded() === true && m.othersUnderloaded() === false
+    if (!able) { this.absorbSince = null; return 0 }
+    const now = this.clock.now()
+    this.absorbSince ??= now
+    const closeness = Math.min(1, Math.max(0, (ratio - p.underloadRatio) / (1 - p.underloadRatio)))
+    const wait = (1 + RELIEF_SPREAD * closeness) * Math.max(p.sustainMs, p.sampleIntervalMs)
+    return now - this.absorbSince >= wait ? c.capacity : 0
+  }
+}
