@@ -72,7 +72,9 @@ export async function buildCluster (o: ClusterOptions, c: ClusterComponents): Pr
   const { scenario } = o
   const memMiB = o.vmMemoryMiB ?? 1024
   const fabric = createMemoryFabric()
-  const network = new MemoryNetwork({ seed: scenario.seed, timers: c.clock.timers })
+  // one announcement table for all hosts: the network is lossless and zero-latency anyway, and a
+  // table per host would cost N updates per announcement (see @parley/discovery's memory network)
+  const network = new MemoryNetwork({ seed: scenario.seed, timers: c.clock.timers, sharedAnnouncements: true, clock: c.clock })
   const hvComponents = { logger: c.logger, clock: c.clock }
   const byHost = new Map<string, SimVm[]>(scenario.hosts.map(h => [h.id, []]))
   for (const v of scenario.vms) byHost.get(scenario.initial[v.id] ?? '')?.push(v)

@@ -9,12 +9,13 @@ import { RequestServer } from '../core/request-server.js'
 import { Roles } from '../core/roles.js'
 import { sharedMethods } from '../core/shared-methods.js'
 import { resolveEnv, resolveSettings } from '../core/settings.js'
-import { deadline, raceSignal } from '../core/signals.js'
+import { raceSignal } from '../core/signals.js'
 import type { ArtefactTransport, RoutingTransport } from '../core/transport.js'
 import { validated } from '../core/validate.js'
+import { checkRoleRef, imTopic, roleKey } from '../core/role-keys.js'
 import { decodeResponse, encodeRequest } from '../core/wire.js'
-import { ArtefactNotFoundError, InvalidArgumentError, PeerUnreachableError, RateLimitedError, StoppedError } from '../errors.js'
-import type { Discovery, DiscoveryComponents, DiscoveryInit, Json, RequestOptions } from '../types.js'
+import { AbortedError, ArtefactNotFoundError, DiscoveryTimeoutError, InvalidArgumentError, PeerUnreachableError, RateLimitedError, StoppedError } from '../errors.js'
+import type { Candidate, Discovery, Timers, DiscoveryComponents, DiscoveryEvents, DiscoveryInit, FindCandidatesOptions, Json, RequestOptions, Unsubscribe } from '../types.js'
 import type { MemoryEndpoint, MemoryNetwork } from './network.js'
 
 export interface MemoryDiscoveryInit extends DiscoveryInit {
@@ -28,6 +29,25 @@ export interface MemoryDiscovery extends Discovery {
 }
 
 const never = new Promise<never>(() => {})
+
+interface Deadline { signal: AbortSignal, error: (what: string) => Error, clear: () => void }
+
+/**
+ * A deadline on the discovery's own timers, cleared once the work is done: in a simulator that is
+ * virtual time, and no stray timer fires (allocating an abort reason) for each request that ended.
+ */
+function timedDeadline (timers: Timers, ms: number, caller?: AbortSignal): Deadline {
+  const ctl = new AbortController()
+  const handle = timers.setTimeout(() => { ctl.abort() }, ms)
+  const signal = caller === undefined ? ctl.signal : AbortSignal.any([caller, ctl.signal])
+  return {
+    signal,
+    error: (what) => caller?.aborted === true
+      ? new AbortedError(`${what}: aborted by the caller`)
+      : new DiscoveryTimeoutError(`${what}: no answer within ${ms} ms`),
+    clear: () => { timers.clearTimeout(handle) }
+  }
+}
 
 export async function createMemoryDiscovery (init: MemoryDiscoveryInit, components: DiscoveryComponents = {}): Promise<MemoryDiscovery> {
   const net = init.network
@@ -101,6 +121,7 @@ export async function createMemoryDiscovery (init: MemoryDiscoveryInit, componen
       return artefacts.serve(hash)
     },
     onFollower: (topic, peerId) => { roles.onFollower(topic, peerId) },
+    onAnnouncement: (a) => { if (!stopped) events.emit('announcement', a) },
     onPeer: (event, peerId) => {
       const name = event === 'connect' ? 'peer:connect' : 'peer:disconnect'
       if (events.has(name)) events.emit(name, { peerId })
@@ -110,6 +131,52 @@ export async function createMemoryDiscovery (init: MemoryDiscoveryInit, componen
 
   const check = (): void => { if (stopped) throw new StoppedError() }
 
+  /** The network calls only peers that listen (a large network would otherwise call every peer per event). */
+  const on = <E extends keyof DiscoveryEvents>(event: E, listener: (detail: DiscoveryEvents[E]) => void): Unsubscribe => {
+    const off = events.on(event, listener)
+    const sync = (): void => {
+      net.watch(selfId, 'peer', events.has('peer:connect') || events.has('peer:disconnect'))
+      net.watch(selfId, 'announcement', events.has('announcement'))
+    }
+    sync()
+    return () => { off(); if (!stopped) sync() }
+  }
+
+  const shared = net.shared
+  const following = (imHash: string): boolean => net.topics.get(imTopic(imHash))?.has(selfId) === true
+
+  /**
+   * findCandidates over the shared table: the same merge as the per-peer one (fresh gossip first,
+   * ranked; then DHT providers, skipping the asker, duplicates and retracted roles).
+   */
+  const findShared = async (imHash: string, role: string, options: FindCandidatesOptions = {}): Promise<Candidate[]> => {
+    check()
+    const sh = shared as NonNullable<typeof shared>
+    checkRoleRef(imHash, role)
+    if (options.follow !== false) roles.follow(imHash)
+    const limit = options.limit ?? 20
+    const out = options.dhtOnly === true || !following(imHash) ? [] : sh.best(selfId, imHash, role, env.clock.now(), options, limit)
+    if (out.length >= limit || options.gossipOnly === true) return out
+    const seen = new Set<string>([selfId, ...out.map(c => c.peerId)])
+    const key = await roleKey(imHash, role)
+    const d = timedDeadline(env.timers, options.timeoutMs ?? settings.queryTimeoutMs, options.signal)
+    try {
+      await routing.findProviders(key, d.signal, (peerId) => {
+        if (seen.has(peerId)) return true
+        seen.add(peerId)
+        if (following(imHash) && sh.withdrawn(imHash, role, peerId, env.clock.now())) return true
+        out.push({ peerId, source: 'dht' })
+        return out.length < limit
+      })
+    } catch {
+      if (options.signal?.aborted === true) throw d.error('findCandidates')
+      if (out.length === 0 && d.signal.aborted) throw d.error(`findCandidates ${role}`)
+    } finally {
+      d.clear()
+    }
+    return out
+  }
+
   return {
     network: net,
     peerId: selfId,
@@ -117,6 +184,12 @@ export async function createMemoryDiscovery (init: MemoryDiscoveryInit, componen
     peers: () => [...net.peers.keys()].filter(id => id !== selfId && net.reachable(selfId, id)),
 
     ...sharedMethods(roles, artefacts, check),
+    ...(shared === null
+      ? {}
+      : {
+          announcements: (imHash: string, role?: string) => following(imHash) ? shared.fresh(selfId, imHash, role, env.clock.now()) : [],
+          findCandidates: findShared
+        }),
 
     handle: async (protocol, handler, options) => { check(); server.register(protocol, handler, options) },
     unhandle: async (protocol) => { server.handlers.delete(protocol) },
@@ -128,14 +201,18 @@ export async function createMemoryDiscovery (init: MemoryDiscoveryInit, componen
       if (peerId === selfId) {
         reply = await server.serve(selfId, protocol, frame)
       } else {
-        const d = deadline(options.timeoutMs ?? settings.requestTimeoutMs, options.signal)
-        reply = await carry(peerId, d.signal, () => d.error(`${protocol} to ${peerId}`),
-          async (ep) => await ep.serveRequest(selfId, protocol, frame.slice()))
+        const d = timedDeadline(env.timers, options.timeoutMs ?? settings.requestTimeoutMs, options.signal)
+        try {
+          reply = await carry(peerId, d.signal, () => d.error(`${protocol} to ${peerId}`),
+            async (ep) => await ep.serveRequest(selfId, protocol, frame.slice()))
+        } finally {
+          d.clear()
+        }
       }
       return validated(decodeResponse(reply, max), options.validate)
     },
 
-    on: (event, listener) => events.on(event, listener),
+    on,
     stop: async () => {
       if (stopped) return
       stopped = true
