@@ -1,177 +1,94 @@
-// parley sim: many Parley peers in one process, each running the policy IM through the real
-// runtime on a memory hypervisor, on a virtual clock; prints the efficacy figures and baselines,
-// writes the re-checkable JSON report (--json FILE) and the per-host load plot (--plot FILE).
-//
-// `--json [FILE]`: the program's global --json flag takes no value, and Commander reads global
-// options wherever they appear, so `parley sim --json out.json` arrives here as the global flag plus
-// one operand. The operand is accepted only with --json; `--json` alone prints the report to stdout.
-import { writeFileSync } from 'node:fs'
-import { basename } from 'node:path'
+// parley sim: the simulator is its own program, `parley-sim` (@parley/sim's bin), so that the
+// daemon and the simulator never depend on each other. Like `git foo` runs git-foo, `parley sim ...`
+// runs `parley-sim ...` with the same arguments and terminal, on the same Node, and exits with its
+// status. It is looked up on PATH, then in the node_modules/.bin of the directories above this
+// program (a workspace checkout). When it is not there: error CLI008 with a hint.
+import { spawn } from 'node:child_process'
+import { accessSync, constants } from 'node:fs'
+import { delimiter, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
-// @parley/sim is loaded when the command runs: it pulls in the runtime and libp2p (about a second
-// of start-up), which every other command (drain, status...) would otherwise pay for too.
-import type { SimProgress, SimReport } from '@parley/sim'
 import type { CommandModule } from '../command-module.js'
-import type { CliContext, GlobalOptions } from '../context.js'
-import { readText } from '../context.js'
-import { EXIT } from '../exit-codes.js'
+import type { CliContext } from '../context.js'
 import { UsageError } from '../usage-error.js'
 
-interface SimFlags {
-  hosts: string
-  vms: string
-  policy: string
-  seed?: string
-  rounds: string
-  band: string
-  plot?: string
-  hostCpus: string
-  demand: string
-  roundMs: string
-  check?: string
+export const SIM_PROGRAM = 'parley-sim'
+
+function executable (path: string): boolean {
+  try { accessSync(path, constants.X_OK); return true } catch { return false }
 }
 
-function int (flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new UsageError('CLI002', `${flag} ${text}: give a whole number from ${min} to ${max}`, `e.g. ${flag} ${Math.max(min, 15)}`)
+/** Where parley-sim is: PATH first, then node_modules/.bin in this program's directory and those above it. */
+export function findSimProgram (env: NodeJS.ProcessEnv = process.env, from = dirname(fileURLToPath(import.meta.url))): string | null {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir !== '' && executable(join(dir, SIM_PROGRAM))) return join(dir, SIM_PROGRAM)
   }
-  return Number(text)
-}
-
-function pair (flag: string, text: string, example: string): [number, number] {
-  const m = /^\s*([\d.]+)\s*,\s*([\d.]+)\s*$/.exec(text)
-  const a = Number(m?.[1]); const b = Number(m?.[2])
-  if (m === null || !Number.isFinite(a) || !Number.isFinite(b)) throw new UsageError('CLI002', `${flag} ${text}: give two numbers, low,high`, `e.g. ${flag} ${example}`)
-  return [a, b]
-}
-
-function writeBytes (path: string, bytes: Uint8Array | string): void {
-  try {
-    writeFileSync(path, bytes)
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
-    throw new UsageError('CLI006', `cannot write ${path}: ${why}`, 'check the directory and the file\'s permissions')
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', '.bin', SIM_PROGRAM)
+    if (executable(candidate)) return candidate
+    if (dirname(dir) === dir) return null
   }
 }
 
-function progressPrinter (ctx: CliContext): { onProgress: (p: SimProgress) => void, done: () => void } {
-  const tty = process.stderr.isTTY === true
-  let last = -1
-  let lastBuilt = 0
+/**
+ * The arguments after `sim`, as typed: Commander would read the global --json and --socket wherever
+ * they appear, and parley-sim's `--json FILE` needs its operand right after it.
+ */
+export function simArguments (raw: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < raw.length; i++) {
+    const a = raw[i] as string
+    if (a === '--socket') { i++; continue }
+    if (a === 'sim') return [...out, ...raw.slice(i + 1)]
+    if (a === '--json') out.push(a) // global, before the command: parley-sim's own
+  }
+  return out
+}
+
+async function run (program: string, args: string[]): Promise<number> {
+  // the shim pnpm writes runs `node` from PATH: let it be the Node that runs parley
+  const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` }
+  return await new Promise<number>((resolve, reject) => {
+    const child = spawn(program, args, { stdio: 'inherit', env })
+    child.on('error', reject)
+    child.on('exit', (code, signal) => { resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))) })
+  })
+}
+
+function signalNumber (signal: NodeJS.Signals): number {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Partial<Record<NodeJS.Signals, number>>)[signal] ?? 1
+}
+
+/** The command, with the lookup injectable (tests: a missing program). */
+export function simCommand (find: () => string | null = findSimProgram): CommandModule {
   return {
-    onProgress: (p) => {
-      if (p.stage === 'setup') {
-        if (tty) ctx.io.err(`\rbuilding hosts ${p.hostsBuilt}  ${(p.wallMs / 1000).toFixed(1)} s`)
-        else if (p.hostsBuilt - lastBuilt >= 1024) { lastBuilt = p.hostsBuilt; ctx.io.err(JSON.stringify({ event: 'sim.progress', ...p, wallMs: Math.round(p.wallMs) }) + '\n') }
-        return
-      }
-      if (tty) {
-        const width = 30
-        const filled = Math.round(width * p.round / p.rounds)
-        ctx.io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] round ${p.round}/${p.rounds}  migrations ${p.migrations}  out of band ${p.outOfBand}  ${(p.wallMs / 1000).toFixed(1)} s`)
-      } else {
-        const step = Math.max(1, Math.floor(p.rounds / 20))
-        if (p.round === p.rounds || p.round - last >= step) {
-          last = p.round
-          ctx.io.err(JSON.stringify({ event: 'sim.progress', ...p, wallMs: Math.round(p.wallMs) }) + '\n')
-        }
-      }
+    path: ['sim'],
+    description: 'simulate a cluster of Parley peers running a policy IM (runs parley-sim: parley sim --help)',
+    configure (cmd, ctx: CliContext) {
+      cmd
+        .helpOption(false)
+        .allowUnknownOption()
+        .allowExcessArguments()
+        .argument('[options...]', 'parley-sim\'s options (parley sim --help lists them)')
+        .action(async (_args: string[], _opts: unknown, self: Command) => {
+          const program = find()
+          if (program === null) {
+            throw new UsageError('CLI008', `${SIM_PROGRAM} is not installed: parley sim runs it`,
+              'install @parley/sim (its parley-sim program goes on PATH), or in a checkout run pnpm install && pnpm build')
+          }
+          let root: Command = self
+          while (root.parent !== null) root = root.parent
+          // the words as typed (Commander keeps them, untyped, on the program it parsed)
+          const raw = (root as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv.slice(2)
+          try {
+            ctx.exitCode = await run(program, simArguments(raw))
+          } catch (e) {
+            const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
+            throw new UsageError('CLI008', `cannot run ${program}: ${why}`, 'check that the file is an executable parley-sim')
+          }
+        })
     },
-    done: () => { if (tty) ctx.io.err('\n') }
   }
 }
 
-function summary (r: SimReport, replayCmd: string): string {
-  const e = r.efficacy
-  const g = r.baseline.greedy
-  const lines = [
-    `parley sim: ${r.hosts.length} hosts, ${r.vms.length} VMs, policy ${r.policy.file}, seed ${r.seed}, ${r.rounds} rounds of ${r.roundMs} ms, band ${r.band[0]}-${r.band[1]} % of mean`,
-    `  migrations           ${e.migrations}   (greedy central balancer: ${g.migrations}, ${g.stopped}${e.migrationsVsGreedy === null ? '' : `; ratio ${e.migrationsVsGreedy}`})`,
-    `  hosts out of band    ${e.outOfBandBefore} -> ${e.outOfBandAfter}   (greedy: ${g.outOfBand})`,
-    `  load std dev         ${e.stddevBefore} -> ${e.stddevAfter} % of mean`,
-    `  active hosts         ${e.activeHostsBefore} -> ${e.activeHostsAfter}   (released ${e.hostsReleased}; first-fit decreasing needs ${r.baseline.ffd.hosts})`,
-    `  agent events         interaction-started ${r.agentEvents.interactionsStarted}, -ended ${r.agentEvents.interactionsEnded}, -aborted ${r.agentEvents.interactionsAborted}; migration-failed ${r.agentEvents.migrationsFailed}`,
-    `  messages             ${r.messages.total}   (${r.messages.perHost} per host; gossip ${r.messages.gossip}, requests ${r.messages.requests})`,
-    `  wall time            ${(r.wallMs / 1000).toFixed(2)} s   peers built by ${r.agentFactory}`,
-    `  replay               ${replayCmd}`
-  ]
-  return lines.join('\n') + '\n'
-}
-
-async function check (ctx: CliContext, file: string, json: boolean): Promise<void> {
-  const { replayReport } = await import('@parley/sim')
-  let doc: unknown
-  try { doc = JSON.parse(readText(file)) } catch (e) {
-    if (e instanceof UsageError) throw e
-    throw new UsageError('CLI002', `${file} is not JSON: ${(e as Error).message}`, 'pass a file written by parley sim --json FILE')
-  }
-  const res = replayReport(doc)
-  if (json) ctx.io.out(JSON.stringify({ file, ...res }, null, 2) + '\n')
-  else ctx.io.out(res.ok ? `${file}: the report replays: migrations give the final placement, figures recomputed\n` : `${file}: ${res.problems.length} problem(s)\n${res.problems.map(p => `  ${p}\n`).join('')}`)
-  ctx.exitCode = res.ok ? EXIT.ok : EXIT.findings
-}
-
-export const sim: CommandModule = {
-  path: ['sim'],
-  description: 'simulate a cluster of Parley peers running a policy IM (memory hypervisors, virtual clock)',
-  configure (cmd, ctx) {
-    cmd
-      .argument('[jsonFile]', 'with --json: the file to write the report to (default: stdout)')
-      .option('--hosts <N>', 'simulated hosts', '15')
-      .option('--vms <M>', 'VMs, CPU demand uniform in --demand, placed on uniformly random hosts', '50')
-      .option('--policy <file>', 'the policy IM every host subscribes to', 'ims/balance.lcc')
-      .option('--seed <S>', 'scenario seed (default: random, printed)')
-      .option('--rounds <R>', 'rounds to run; a round is one sampling interval (--round-ms of virtual time)', '120')
-      .option('--band <low,high>', 'the balanced band in % of the mean load; the agents\' thresholds', '80,120')
-      .option('--plot <file.svg|file.png>', 'draw per-host load (% of mean) over time, the band shaded')
-      .option('--host-cpus <N>', 'CPU cores of every host', '16')
-      .option('--demand <min,max>', 'VM CPU demand range in cores', '0.25,2')
-      .option('--round-ms <ms>', 'virtual length of a round (the agents\' sample interval)', '1000')
-      .option('--check <report.json>', 'replay a report instead of simulating: migrations must give the final placement, figures must recompute')
-      .addHelpText('after', `
-Exit status: 0 done, 1 (--check) the report does not replay, 2 bad input (option, policy file).
-Progress goes to stderr: a bar on a terminal, JSON lines otherwise.
-`)
-      .action(async (jsonFile: string | undefined, opts: SimFlags, self: Command) => {
-        const json = self.optsWithGlobals<GlobalOptions>().json === true
-        if (jsonFile !== undefined && !json) throw new UsageError('CLI003', `unexpected argument ${jsonFile}`, 'to write the report to a file: parley sim --json FILE')
-        if (opts.check !== undefined) { await check(ctx, opts.check, json); return }
-        const { generateScenario, plotReport, randomSeed, runSimulation, SimError } = await import('@parley/sim')
-        const hosts = int('--hosts', opts.hosts, 1, 1_000_000)
-        const vms = int('--vms', opts.vms, 0, 10_000_000)
-        const rounds = int('--rounds', opts.rounds, 1, 10_000_000)
-        const hostCpus = int('--host-cpus', opts.hostCpus, 1, 1_000_000)
-        const roundMs = int('--round-ms', opts.roundMs, 1, 86_400_000)
-        const seed = opts.seed === undefined ? randomSeed() : int('--seed', opts.seed, 0, 0xffffffff)
-        const [low, high] = pair('--band', opts.band, '80,120')
-        const demand = pair('--demand', opts.demand, '0.25,2')
-        if (opts.plot !== undefined && !/\.(svg|png)$/i.test(opts.plot)) throw new UsageError('CLI002', `--plot ${opts.plot}: name the file *.svg or *.png`, 'e.g. --plot fig3.svg')
-        const text = readText(opts.policy)
-        const policy = { file: opts.policy, name: basename(opts.policy).replace(/\.lcc$/, ''), text }
-        const progress = progressPrinter(ctx)
-        ctx.io.err(`parley sim: seed ${seed}\n`)
-        let report: SimReport
-        try {
-          const scenario = generateScenario({ hosts, vms, seed, hostCpus, demand })
-          report = await runSimulation({ scenario, policy, rounds, roundMs, band: { low: low / 100, high: high / 100 } }, { onProgress: progress.onProgress })
-        } catch (e) {
-          progress.done()
-          if (e instanceof SimError) throw new UsageError(e.code, e.message, e.hint ?? 'run parley sim --help')
-          throw e
-        }
-        progress.done()
-        if (opts.plot !== undefined) writeBytes(opts.plot, plotReport(report, opts.plot).bytes)
-        const replay = `parley sim --hosts ${hosts} --vms ${vms} --seed ${seed} --rounds ${rounds} --band ${low},${high} --policy ${opts.policy}` +
-          (hostCpus !== 16 ? ` --host-cpus ${hostCpus}` : '') + (opts.demand !== '0.25,2' ? ` --demand ${demand.join(',')}` : '') + (roundMs !== 1000 ? ` --round-ms ${roundMs}` : '')
-        if (json && jsonFile === undefined) {
-          ctx.io.out(JSON.stringify(report) + '\n')
-        } else {
-          if (json && jsonFile !== undefined) writeBytes(jsonFile, JSON.stringify(report) + '\n')
-          ctx.io.out(summary(report, replay))
-          if (opts.plot !== undefined) ctx.io.out(`  plot                 ${opts.plot}\n`)
-          if (jsonFile !== undefined) ctx.io.out(`  report               ${jsonFile}\n`)
-        }
-        ctx.exitCode = EXIT.ok
-      })
-  },
-}
+export const sim: CommandModule = simCommand()
