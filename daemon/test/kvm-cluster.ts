@@ -74,11 +74,12 @@ export async function restart (d: LabDaemon, readyMs = 60_000): Promise<void> {
   d.addresses = addresses
 }
 
-export interface CliResult { status: number | null, stdout: string, stderr: string, ms: number }
+export interface CliResult { status: number | null, stdout: string, stderr: string, ms: number, startedAt: number }
 
 /** Runs the parley CLI (a separate process, as an operator would). */
 export async function cli (socket: string, args: string[], timeoutMs = 300_000): Promise<CliResult> {
   const started = performance.now()
+  const startedAt = Date.now()
   const child = spawn(process.execPath, [PARLEY, '--socket', socket, ...args], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
@@ -87,7 +88,7 @@ export async function cli (socket: string, args: string[], timeoutMs = 300_000):
   const timer = setTimeout(() => { child.kill('SIGKILL') }, timeoutMs)
   const status = await new Promise<number | null>(resolve => { child.once('close', code => { resolve(code) }) })
   clearTimeout(timer)
-  return { status, stdout, stderr, ms: performance.now() - started }
+  return { status, stdout, stderr, ms: performance.now() - started, startedAt }
 }
 
 /** Subscribes every daemon to ims/balance.lcc through the CLI. */
