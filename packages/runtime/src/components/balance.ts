@@ -18,15 +18,14 @@
 // migration/2 is idempotent per interaction: a re-sent call for an interaction that already moved
 // its VMs answers the same without moving anything again.
 import type { Hypervisor } from '@parley/hypervisor'
-import type { Json } from '@parley/discovery'
-import { atom, deref, num, termToString } from '@parley/lcc'
+import { atom, num, termToString } from '@parley/lcc'
 import type { ConstraintCall, ConstraintFn, Term } from '@parley/lcc'
 import type { Clock } from '@parley/hypervisor'
 import { roleNameOf } from '../candidates.js'
-import { NothingToMoveError, codeOf, messageOf } from '../errors.js'
-import type { HostAgentEvent } from '../types.js'
+import { NothingToMoveError } from '../errors.js'
 import { contextOf, participantArgs } from './context.js'
-import type { ConstraintContext } from './context.js'
+import { MovedByInteraction, awaitArrivals, idOf, migrateOne, noteMoved, numberOf } from './moves.js'
+import type { EmitEvent, MovedVm } from './moves.js'
 import { pickVms } from './pick.js'
 import type { LoadModel } from './load-model.js'
 import { PartnerChoice } from './partner-choice.js'
@@ -39,14 +38,12 @@ export interface BalanceDeps {
   readonly clock: Clock
   /** This host's peer id (as LCC sees it in `a(Role, Id)`). */
   readonly self: () => string
-  readonly emit: (e: DistributiveOmit<HostAgentEvent, 'at' | 'host'>) => void
+  readonly emit: EmitEvent
   readonly arrivalPollMs: number
   readonly arrivalTimeoutMs: number
   /** Who advertises a role of an IM now (gossip); without it, no relief and no early end of a rest. */
   readonly advertised?: AdvertisedFn
 }
-
-type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never
 
 /** The constraints ims/balance.lcc uses, by name/arity (what `parley im check --components` needs). */
 export const BALANCE_CONSTRAINTS: readonly string[] = [
@@ -54,23 +51,10 @@ export const BALANCE_CONSTRAINTS: readonly string[] = [
   'isMigrationPossible/2', 'migration/2', 'waitForMigration/0'
 ]
 
-export interface MovedVm { vm: string, uuid: string, to: string, cores: number }
+export type { MovedVm } from './moves.js'
 
-const MOVED = 'moved'
 /** The role an overloaded host offers its load to (ims/balance.lcc). */
 const OFFER_TO = 'underloaded'
-
-function numberOf (t: Term | undefined): number | null {
-  if (t === undefined) return null
-  const d = deref(t)
-  return d.kind === 'num' ? d.value : null
-}
-
-function idOf (t: Term | undefined): string | null {
-  if (t === undefined) return null
-  const d = deref(t)
-  return d.kind === 'atom' ? d.name : d.kind === 'str' ? d.value : null
-}
 
 /** The IM a call runs for: from the interaction, or from the local loop's context `{ im }`. */
 function imOf (call: ConstraintCall): string | null {
@@ -79,20 +63,8 @@ function imOf (call: ConstraintCall): string | null {
   return null
 }
 
-function movedNote (ctx: ConstraintContext): MovedVm[] | null {
-  const n = ctx.notes[MOVED]
-  if (!Array.isArray(n)) return null
-  const out: MovedVm[] = []
-  for (const x of n) {
-    if (typeof x !== 'object' || x === null || Array.isArray(x)) continue
-    const { vm, uuid, to, cores } = x
-    if (typeof vm === 'string' && typeof uuid === 'string' && typeof to === 'string' && typeof cores === 'number') out.push({ vm, uuid, to, cores })
-  }
-  return out
-}
-
 export function balanceComponents (deps: BalanceDeps): Record<string, ConstraintFn> {
-  const { model, hypervisor, clock } = deps
+  const { model, clock } = deps
   const log = model.logger.child({ component: 'balance' })
   const params = model.policy
   const search = new PartnerSearch(model, clock, params, deps.advertised)
@@ -101,7 +73,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
   const choice = new PartnerChoice(model, params, deps.advertised, () => seeking)
   model.candidateFilter = (peer, args) => choice.skip(peer, args)
   /** interaction -> the VMs its migration moved (idempotence under retry) */
-  const done = new Map<string, MovedVm[]>()
+  const done = new MovedByInteraction()
 
   async function migration (args: readonly Term[], call: ConstraintCall): Promise<boolean> {
     const ctx = contextOf(call)
@@ -109,7 +81,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
     const to = idOf(args[1])
     if (ctx === null || from === null || to === null) return false
     const previous = done.get(ctx.interaction)
-    if (previous !== undefined) { ctx.notes[MOVED] = previous as unknown as Json; return true }
+    if (previous !== undefined) { noteMoved(ctx, previous); return true }
     if (from !== deps.self()) {
       log.warn({ interaction: ctx.interaction, from, to }, 'migration/2 pulls from another host: not supported, the source must run it')
       return false
@@ -145,25 +117,14 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
           break
         }
         const cores = vms.find(v => v.name === name)?.cores ?? 0
-        deps.emit({ type: 'migration-started', interaction: ctx.interaction, vm: name, from, to, cores })
-        try {
-          // aborting cancels the job and leaves the VM running here (the hypervisor's contract)
-          const r = await hypervisor.migrate(name, uri, ctx.signal === undefined ? {} : { signal: ctx.signal })
-          moved.push({ vm: name, uuid: r.uuid, to, cores })
-          model.coolDown(name)
-          deps.emit({ type: 'migration', interaction: ctx.interaction, vm: name, from, to, cores })
-          log.info({ interaction: ctx.interaction, vm: name, to, cores, elapsedMs: r.elapsedMs }, 'migrated')
-        } catch (err) {
-          // the hypervisor's migrate is atomic: on failure the VM stays here (err.location says)
-          deps.emit({ type: 'migration-failed', interaction: ctx.interaction, vm: name, to, code: codeOf(err), reason: messageOf(err) })
-          log.warn({ interaction: ctx.interaction, vm: name, to, code: codeOf(err), err: messageOf(err) }, 'migration failed')
-          break
-        }
+        // the hypervisor's migrate is atomic: on failure the VM stays here, and no further VM goes
+        const m = await migrateOne(deps, ctx, { vm: name, cores, from, to, uri }, log)
+        if (m === null) break
+        moved.push(m)
       }
       if (moved.length === 0) return false
       done.set(ctx.interaction, moved)
-      if (done.size > 256) done.delete(done.keys().next().value as string)
-      ctx.notes[MOVED] = moved as unknown as Json
+      noteMoved(ctx, moved)
       model.resetHysteresis(true)
       await model.refresh(true)
       return true
@@ -175,20 +136,9 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
   async function waitForMigration (_args: readonly Term[], call: ConstraintCall): Promise<boolean> {
     const ctx = contextOf(call)
     if (ctx === null) return true
-    const moved = movedNote(ctx)
-    if (moved === null) return false // the partner has not migrated yet: the coordinator polls again
-    const mine = moved.filter(m => m.to === deps.self())
-    const end = clock.now() + deps.arrivalTimeoutMs
-    for (;;) {
-      const here = new Set((await hypervisor.list()).filter(d => d.migrating !== 'in').map(d => d.name))
-      if (mine.every(m => here.has(m.vm))) break
-      if (clock.now() >= end) {
-        log.warn({ interaction: ctx.interaction, vms: mine.map(m => m.vm) }, 'announced VMs did not arrive in time')
-        return false
-      }
-      await clock.sleep(deps.arrivalPollMs)
-    }
-    for (const m of mine) { model.coolDown(m.vm); model.expect(m.vm, m.cores) }
+    // false while the partner has not migrated yet (the coordinator polls again), or when the
+    // announced VMs did not arrive in time
+    if (await awaitArrivals(deps, ctx, deps.self(), log) === null) return false
     model.resetHysteresis()
     await model.refresh(true)
     return true

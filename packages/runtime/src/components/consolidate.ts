@@ -8,8 +8,8 @@
 //   shouldShedLoad()              not a keeper and runs VMs: it empties itself into keepers
 //   canFitInto(Capacity, Load)    one of this host's movable VMs fits a receiver's free cores
 //   migrateInto(From, To, Cap)    moves the VMs that best fill Cap from From (this host) to To
-//   waitForVms()                  holds once the VMs the source announced for this host arrived;
-//                                 their cores (measured on the source) count until measured here
+//   waitForMigration()            (balance.ts) holds once the VMs the source announced arrived;
+//                                 they count at the source's cores until measured here
 //   refusalReason(Why)            binds why this host refuses: smallest(Cores), its smallest VM
 //   noteRefusal(Partner, Why)     the partner had nothing that fits: skip it until this host changes,
 //                                 and rest a sample interval before asking another
@@ -32,7 +32,7 @@ import { round } from './cluster-load.js'
 import { bestFill, keptAsReserve, rankKeepers } from './consolidate-plan.js'
 import { contextOf, participantArgs } from './context.js'
 import type { LoadModel } from './load-model.js'
-import { MovedByInteraction, awaitArrivals, idOf, migrateOne, movedNote, noteMoved, numberOf } from './moves.js'
+import { MovedByInteraction, idOf, migrateOne, noteMoved, numberOf } from './moves.js'
 import type { EmitEvent, MovedVm } from './moves.js'
 
 export interface ConsolidateDeps {
@@ -43,10 +43,10 @@ export interface ConsolidateDeps {
   readonly self: () => string
   readonly emit: EmitEvent
   /**
-   * The agent's policy figures (defaults: sustain 2,000 ms, sample interval 1,000 ms, arrival
-   * timeout 30,000 ms); live migrations per host are unbounded without a cap.
+   * The agent's policy figures (defaults: sustain 2,000 ms, sample interval 1,000 ms); live
+   * migrations per host are unbounded without a cap.
    */
-  readonly params?: Partial<Pick<PolicyParams, 'sustainMs' | 'sampleIntervalMs' | 'arrivalTimeoutMs'>> & { readonly maxConcurrentMigrations?: number }
+  readonly params?: Partial<Pick<PolicyParams, 'sustainMs' | 'sampleIntervalMs'>> & { readonly maxConcurrentMigrations?: number }
   /** The other hosts' fresh load reports (gossip); without them a host ranks alone. */
   readonly peers?: () => readonly LoadReport[]
   /** Tells the agent that this host powered off or on (it stops or resumes reporting its load). */
@@ -90,8 +90,6 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
   const done = new MovedByInteraction()
   const waiting = new Map<string, number>()
   let powerOffUnsupported = false
-  /** VMs that arrived here, with the cores the source measured, until measured here. */
-  const arrived = new Map<string, number>()
   /** The smallest VM this host has seen (its own, or a partner's refusal): gaps below it are not worth a search. */
   let smallestSeen = Infinity
   /** After a refusal, no new search before this time. */
@@ -102,8 +100,8 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
     const measured = new Map(l.domains.map(d => [d.name, d.cpuCores]))
     const mine = (await hypervisor.list()).filter(d => d.migrating !== 'in')
     const live = mine.filter(d => RUNNING.has(d.state) || d.migrating === 'out')
-    for (const name of arrived.keys()) if (typeof measured.get(name) === 'number' || !live.some(d => d.name === name)) arrived.delete(name)
-    const used = live.reduce((s, d) => s + (measured.get(d.name) ?? arrived.get(d.name) ?? d.vcpus), 0)
+    // a VM that just arrived counts at its source's figure, any other unknown one at its vcpus
+    const used = live.reduce((s, d) => s + (measured.get(d.name) ?? model.expectedCores(d.name) ?? d.vcpus), 0)
     for (const c of measured.values()) if (c !== null && c > 0) smallestSeen = Math.min(smallestSeen, c)
     const cpus = l.capacity.cpus
     packing = { used, free: Math.max(0, cpus - used), running: live.length, migrating: live.some(d => d.migrating !== undefined) }
@@ -219,15 +217,6 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
       return ok
     },
     'migrateInto/3': migrateInto,
-    'waitForVms/0': async (_args, call) => {
-      const ctx = contextOf(call)
-      if (ctx === null) return true
-      const ok = await awaitArrivals({ model, hypervisor, clock, arrivalPollMs: Math.max(1, Math.min(10, sampleMs / 100)), arrivalTimeoutMs: deps.params?.arrivalTimeoutMs ?? 30_000 }, ctx, deps.self(), log)
-      if (ok !== true) return false
-      for (const m of movedNote(ctx) ?? []) if (m.to === deps.self()) arrived.set(m.vm, m.cores)
-      await sample()
-      return true
-    },
     'refusalReason/1': () => {
       const cores = model.movable().map(d => d.cpuCores ?? 0).filter(c => c > 0)
       return [compound('smallest', [num(cores.length === 0 ? 0 : round(Math.min(...cores)))])]

@@ -109,6 +109,9 @@ export class LoadModel {
     return l === null ? 0 : l.domains.reduce((s, d) => s + (d.cpuCores ?? this.expected.get(d.name) ?? 0), 0)
   }
 
+  /** The cores `vm` counts with until measured here (see expect), if it just arrived. */
+  expectedCores (vm: string): number | undefined { return this.expected.get(vm) }
+
   /** `vm` arrived here using `cores` on its source: count that until it is measured here. */
   expect (vm: string, cores: number): void {
     if (this.expected.size >= 1024) this.expected.clear()

@@ -96,12 +96,14 @@ export class MovedByInteraction {
 
 /**
  * Waits until every VM the note announces for `self` runs here (polling the hypervisor), then cools
- * them down. Null when the source has announced nothing yet; false when they did not arrive in time.
+ * them down and has the load model count each at the cores its source measured until measured
+ * here. The VMs that arrived; null while the source has announced none or when they did not arrive
+ * in time.
  */
 export async function awaitArrivals (
   deps: { readonly model: LoadModel, readonly hypervisor: Hypervisor, readonly clock: Clock, readonly arrivalPollMs: number, readonly arrivalTimeoutMs: number },
   ctx: ConstraintContext, self: string, log: Logger
-): Promise<boolean | null> {
+): Promise<MovedVm[] | null> {
   const moved = movedNote(ctx)
   if (moved === null) return null
   const mine = moved.filter(m => m.to === self)
@@ -111,10 +113,10 @@ export async function awaitArrivals (
     if (mine.every(m => here.has(m.vm))) break
     if (deps.clock.now() >= end) {
       log.warn({ interaction: ctx.interaction, vms: mine.map(m => m.vm) }, 'announced VMs did not arrive in time')
-      return false
+      return null
     }
     await deps.clock.sleep(deps.arrivalPollMs)
   }
-  for (const m of mine) deps.model.coolDown(m.vm)
-  return true
+  for (const m of mine) { deps.model.coolDown(m.vm); deps.model.expect(m.vm, m.cores) }
+  return mine
 }
