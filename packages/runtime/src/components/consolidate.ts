@@ -14,22 +14,21 @@
 //   noteRefusal(Partner, Why)     the partner had nothing that fits: skip it until this host changes,
 //                                 and rest a sample interval before asking another
 //   noPartnerWithin(Ms)           holds once this role has waited Ms for a partner (the way back)
-//   releaseResources(Reserve)     powers this empty host off, unless it is one of the Reserve
-//                                 empty hosts kept on; false where power-off is unsupported
-//   sleep(Ms), isPoweredOn()
+//   releaseResources(Reserve), isPoweredOn(), sleep(Ms)   see consolidate-power.ts
 // A keeper must hold its rank for sustainMs before it pulls (hysteresis, as the balance policy's),
 // and stops being one only two ranks past the boundary, so a receiver whose fresh VMs are still
 // warming up does not turn round and give them away. A host below the keepers offers its VMs at
 // once (the keeper decides), and stops only two ranks inside the boundary.
 import type { Clock, Hypervisor, PowerState } from '@parley/hypervisor'
-import { HysteresisDetector, UnsupportedError } from '@parley/hypervisor'
-import { compound, num, termToString } from '@parley/lcc'
+import { HysteresisDetector } from '@parley/hypervisor'
+import { atom, compound, num, termToString } from '@parley/lcc'
 import type { ConstraintCall, ConstraintFn, Term } from '@parley/lcc'
-import { NothingToMoveError, codeOf, messageOf } from '../errors.js'
+import { NothingToMoveError } from '../errors.js'
 import type { PolicyParams } from '../types.js'
 import type { LoadReport } from './cluster-load.js'
 import { round } from './cluster-load.js'
-import { bestFill, keptAsReserve, rankKeepers } from './consolidate-plan.js'
+import { bestFill, rankKeepers } from './consolidate-plan.js'
+import { powerComponents } from './consolidate-power.js'
 import { contextOf, participantArgs } from './context.js'
 import type { LoadModel } from './load-model.js'
 import { MovedByInteraction, idOf, migrateOne, noteMoved, numberOf } from './moves.js'
@@ -89,8 +88,7 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
   let turn = 0
   const done = new MovedByInteraction()
   const waiting = new Map<string, number>()
-  let powerOffUnsupported = false
-  /** The smallest VM this host has seen (its own, or a partner's refusal): gaps below it are not worth a search. */
+  /** The smallest VM this host has held: a gap below it is not worth a search. */
   let smallestSeen = Infinity
   /** After a refusal, no new search before this time. */
   let restUntil = -Infinity
@@ -165,35 +163,6 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
     }
   }
 
-  async function releaseResources (reserve: number | null): Promise<boolean> {
-    if (hypervisor.powerState() === 'off') return true
-    if (powerOffUnsupported || reserve === null) return false
-    const p = await sample()
-    if (p.running > 0 || p.migrating || model.migrating) return false
-    if (!model.cordoned) {
-      const empty = (deps.peers?.() ?? []).filter(r => !r.cordoned && (r.domains ?? (r.load === 0 ? 0 : 1)) === 0).map(r => r.peer)
-      if (keptAsReserve(deps.self(), empty, reserve)) {
-        log.debug({ reserve, empty: empty.length + 1 }, 'empty host kept on as reserve')
-        return false
-      }
-    }
-    try {
-      await hypervisor.powerOff()
-    } catch (err) {
-      if (err instanceof UnsupportedError) {
-        // libvirt: Parley never powers off a real host. It stays on, empty, for an operator to act
-        powerOffUnsupported = true
-        log.info({ code: err.code, hint: err.hint }, 'host is empty; powering it off is not supported here, it stays on and takes no VM unless the cluster needs it')
-      } else {
-        log.warn({ code: codeOf(err), err: messageOf(err) }, 'power-off failed; the host stays on')
-      }
-      return false
-    }
-    log.info({ reserve }, 'empty host powered off')
-    deps.powerChanged?.('off')
-    return true
-  }
-
   return {
     'getPackingState/2': async () => {
       const p = await sample()
@@ -227,6 +196,7 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
       if (ctx !== null && partner !== null) {
         const headroom = participantArgs(ctx, partner).headroom
         model.noteFutile(partner, typeof headroom === 'number' ? headroom : 0)
+        log.debug({ interaction: ctx.interaction, partner, why: termToString(args[1] ?? atom('none')) }, 'partner refused')
       }
       restUntil = clock.now() + sampleMs
       return true
@@ -246,20 +216,14 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
       waiting.delete(key)
       return true
     },
-    'releaseResources/1': async args => {
-      const n = numberOf(args[0])
-      return await releaseResources(n === null || !Number.isInteger(n) || n < 0 ? null : n)
-    },
-    'sleep/1': async args => {
-      const ms = numberOf(args[0])
-      if (ms === null || ms < 0) return false
-      await clock.sleep(ms)
-      return true
-    },
-    'isPoweredOn/0': () => {
-      if (hypervisor.powerState() !== 'on') return false
-      deps.powerChanged?.('on')
-      return true
-    }
+    ...powerComponents({
+      hypervisor,
+      clock,
+      self: deps.self,
+      cordoned: () => model.cordoned,
+      empty: async () => { const p = await sample(); return p.running === 0 && !p.migrating && !model.migrating },
+      ...(deps.peers === undefined ? {} : { peers: deps.peers }),
+      ...(deps.powerChanged === undefined ? {} : { powerChanged: deps.powerChanged })
+    }, log)
   }
 }
