@@ -177,3 +177,52 @@ test('migration URIs: derived from the bound port; an unspecified listen address
   await assert.rejects(listenTcpMemoryFabric({ host: '0.0.0.0' }, components), { code: 'HV_INVALID_SPEC' })
   await assert.rejects(listenTcpMemoryFabric({ host: '127.0.0.1', port: fabric.address.port }, components), { code: 'HV_UNAVAILABLE', message: /EADDRINUSE/ })
 })
+
+test('concurrent migrations between four TCP fabrics: never zero owners, never two unflagged copies, exactly one owner at the end', async () => {
+  const hosts = await Promise.all([0, 1, 2, 3].map(async i => (await host(`c${i}`)).hv))
+  const names = Array.from({ length: 40 }, (_, i) => `cvm${i}`)
+  for (const [i, n] of names.entries()) await running(hosts[i % 4]!, n, 64 + (i % 7) * 64)
+  const results = names.map((n, i) => {
+    const ac = new AbortController()
+    if (i % 5 === 0) setTimeout(() => { ac.abort() }, 30)
+    return hosts[i % 4]!.migrate(n, hosts[(i + 1 + (i % 3)) % 4]!.migrationUri, { signal: ac.signal, bandwidthMiBs: 2048, progressIntervalMs: 20 })
+      .then(() => 'ok', (e: { code: string }) => e.code)
+  })
+  let settled = false
+  const all = Promise.all(results).finally(() => { settled = true })
+  let samples = 0
+  // During the commit round trip an observer may see the source's 'out' copy and the
+  // destination's committed one; it never sees none, nor two copies without a flag.
+  while (!settled) {
+    const lists = await Promise.all(hosts.map(async h => await h.list()))
+    for (const n of names) {
+      const copies = lists.flatMap(l => l.filter(d => d.name === n))
+      assert.ok(copies.some(d => d.migrating !== 'in'), `${n} owned by nobody`)
+      assert.ok(copies.filter(d => d.migrating === undefined).length <= 1, `${n} unflagged on two hosts`)
+    }
+    samples++
+    await sleep(5)
+  }
+  const outcomes = await all
+  assert.ok(outcomes.every(o => o === 'ok' || o === 'HV_MIGRATION_ABORTED'), JSON.stringify(outcomes))
+  assert.ok(outcomes.filter(o => o === 'ok').length >= 30, JSON.stringify(outcomes))
+  for (const n of names) {
+    const where = (await Promise.all(hosts.map(async h => (await h.list()).filter(d => d.name === n)))).flat()
+    assert.equal(where.length, 1, `${n}: ${JSON.stringify(where)}`)
+    assert.equal(where[0]!.state, 'running')
+    assert.equal(where[0]!.migrating, undefined)
+  }
+  assert.ok(samples >= 3, `sampled ${samples} times`)
+})
+
+test('a name clash on the destination fails the migration over TCP; both domains untouched', async () => {
+  const { hv: a } = await host('clash-a')
+  const { hv: b } = await host('clash-b')
+  const ua = await running(a, 'same')
+  const ub = await running(b, 'same')
+  await assert.rejects(a.migrate('same', b.migrationUri), (e: { code: string, location: string, message: string }) =>
+    e.code === 'HV_MIGRATION_FAILED' && e.location === 'source' && /HV_DOMAIN_EXISTS/.test(e.message))
+  assert.equal((await a.get('same')).uuid, ua)
+  assert.equal((await b.get('same')).uuid, ub)
+  assert.equal((await a.get('same')).migrating, undefined)
+})

@@ -39,7 +39,8 @@ function snapshot (d: MemoryDomain): IncomingDomain {
  * - In-process peers answer synchronously and nothing is awaited between their commit and the
  *   hand-over here, so no caller ever sees the domain on both hosts or on neither.
  * - A peer in another process (memory+tcp) commits, then acknowledges; the domain is handed over
- *   only after the acknowledgement. Until then it stays listed here as 'out' (owned). If the
+ *   only after the acknowledgement. Until then it stays listed here as 'out' (owned), so for one
+ *   round trip an observer sees it owned on both hosts (never on neither, never unflagged twice). If the
  *   acknowledgement never comes and the peer cannot say whether it committed, the commit throws
  *   with location 'unknown' and the copy here is kept paused: neither lost nor running twice.
  * An abort after the transfer finished is too late: the commit goes ahead.
