@@ -69,6 +69,8 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
   private migrateUri: string
   private running = false
   private stopCtl = new AbortController()
+  /** Ends the local loops' pauses: aborted on stop, and aborted and replaced by nudge(). */
+  private wakeCtl = new AbortController()
   private background: Array<Promise<void>> = []
   private isCordoned: boolean
   private offHypervisor: (() => void) | null = null
@@ -126,6 +128,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     if (this.migrateUri === '') this.migrateUri = (await this.c.hypervisor.host()).migrationUri
     this.running = true
     this.stopCtl = new AbortController()
+    this.wakeCtl = new AbortController()
     await this.c.discovery.handle(INVITE_PROTOCOL, inviteHandler(this), { validate: validateInviteRequest })
     await this.c.discovery.handle(CONSTRAINT_PROTOCOL, constraintHandler(this), {
       validate: validateConstraintRequest, timeoutMs: this.params.constraintTimeoutMs
@@ -147,6 +150,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     for (const i of this.coordinating.values()) i.requestAbort('RT_STOPPED', 'the host agent is stopping')
     for (const s of this.slots.values()) this.release(s)
     this.stopCtl.abort()
+    this.wakeCtl.abort()
     this.offHypervisor?.()
     this.offHypervisor = null
     await Promise.all([...this.slots.values()].map(async s => { await s.loop }))
@@ -304,8 +308,14 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
 
   async sleep (ms: number): Promise<boolean> {
     if (!this.running) return false
-    try { await this.c.clock.sleep(ms, this.stopCtl.signal) } catch { return false }
+    try { await this.c.clock.sleep(ms, this.wakeCtl.signal) } catch { /* stopping, or nudged */ }
     return this.running
+  }
+
+  /** The host's situation changed (cordon): every local loop looks again now, not after its pause. */
+  private nudge (): void {
+    this.wakeCtl.abort()
+    this.wakeCtl = new AbortController()
   }
 
   /**
@@ -327,6 +337,9 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     this.model.cordoned = on
     this.model.resetHysteresis()
     if (on) for (const s of this.slots.values()) if (s.phase === 'advertising') { s.phase = 'local'; s.wait?.resolve(initialTerm(s.im)) }
+    // a drain starts offloading now, not after the idle role's pause and a sample it may reuse
+    this.model.invalidate()
+    this.nudge()
     this.log.info({ cordoned: on }, on ? 'cordoned' : 'uncordoned')
     this.emit({ type: 'cordon', cordoned: on })
   }

@@ -100,6 +100,9 @@ export class LoadModel {
 
   get current (): Classification { return this.lastClass }
 
+  /** The next refresh samples anew: the host's situation changed (cordon) since the last one. */
+  invalidate (): void { this.sampledAt = -Infinity }
+
   /**
    * Cores used by this host's own (not incoming) domains. A VM that just arrived counts with the
    * cores its source measured until its own figure is known: read as idle, it would make this host,
@@ -212,14 +215,23 @@ export class LoadModel {
   /**
    * After a move the host must hold its new state for a sustain time again. The source of a move
    * (`shed`) keeps its overload detector: shedding load cannot have made it overloaded, and one
-   * still above the band after a refresh goes on shedding without a new wait.
+   * still above the band after a refresh goes on shedding without a new wait. While another host
+   * drains, a host keeps its underload detector too: the drained load has to go somewhere, and a
+   * new sustain wait after each VM it took made a drain wait for its partners after nearly every
+   * VM (pnpm bench drain-vs-virsh); one no longer under after a refresh stops at once.
    */
   resetHysteresis (shed = false): void {
     this.generation++
     this.futile.clear() // its VMs changed: every partner is worth a new try
     if (!shed) this.overD.reset()
-    this.underD.reset()
+    if (!this.peerDraining()) this.underD.reset()
     if (!shed) this.lastClass = { ...this.lastClass, state: 'balanced' }
+  }
+
+  /** Whether the load reports show a cordoned host still carrying load (a drain in progress). */
+  private peerDraining (): boolean {
+    if (this.cordoned || this.cluster.reports === undefined) return false
+    return this.cluster.reports().some(r => r.cordoned && r.load > 0)
   }
 
   coolDown (vm: string): void {
