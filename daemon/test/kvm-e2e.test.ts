@@ -26,7 +26,7 @@ import { stopAll, writePsk } from './daemon-harness.js'
 import type { LogLine } from './daemon-harness.js'
 import { cli, current, history, logged, restart, startCluster, subscribeAll } from './kvm-cluster.js'
 import type { LabDaemon } from './kvm-cluster.js'
-import { counts, exactlyOnceProblems, guestXml, labHosts, migrationsInProgress, removeGuests, sleep, startGuest, virsh, whereabouts } from './kvm-lab.js'
+import { counts, exactlyOnceProblems, guestXml, inFlightProblems, labHosts, migrationsInProgress, removeGuests, sleep, startGuest, virsh, whereabouts } from './kvm-lab.js'
 import type { LabHost } from './kvm-lab.js'
 
 const GUESTS = 5
@@ -44,13 +44,33 @@ const t0 = performance.now()
 const since = (): string => `${((performance.now() - t0) / 1000).toFixed(1)}s`
 const note = (line: string): void => { process.stdout.write(`# [${since()}] ${line}\n`) }
 
+/**
+ * Problems no live migration explains (a guest running twice, or nowhere) that are still there
+ * 1.5 s later: the hosts are listed one after another, so a guest whose migration switches over
+ * meanwhile can show running on both once; a real duplicate or loss stays.
+ */
+async function confirmedInFlightProblems (): Promise<string[]> {
+  const first = inFlightProblems(await whereabouts(hosts, names))
+  if (first.length === 0) return []
+  await sleep(1500)
+  return inFlightProblems(await whereabouts(hosts, names)).filter(p => first.includes(p))
+}
+
+/** At a quiet point: each guest active on one host only, running, with no other definition. */
 async function assertExactlyOnce (when: string): Promise<number[]> {
-  const where = await whereabouts(hosts, names)
-  const problems = exactlyOnceProblems(where)
-  assert.deepEqual(problems, [], `${when}: every guest must run exactly once on exactly one host`)
-  const c = counts(hosts, where)
-  note(`${when}: exactly once; guests per host ${c.join('/')}`)
-  return c
+  for (let attempt = 1; ; attempt++) {
+    const where = await whereabouts(hosts, names)
+    const problems = exactlyOnceProblems(where)
+    if (problems.length === 0) {
+      const c = counts(hosts, where)
+      note(`${when}: exactly once; guests per host ${c.join('/')}`)
+      return c
+    }
+    // the policy may start a move at any time; what a migration explains passes once it is over
+    assert.deepEqual(await confirmedInFlightProblems(), [], `${when}: a guest runs twice or nowhere`)
+    assert.ok(attempt < 4, `${when}: every guest must run exactly once on exactly one host: ${problems.join('; ')}`)
+    await waitNoJobs(2000, 120_000)
+  }
 }
 
 /** Waits until no migration job of ours is active on any host for `quietMs`. */
@@ -100,8 +120,8 @@ test('(a) rebalance: 5 guests on host 1 are spread 2/2/1 by live migrations the 
   let last = ''
   const timeline: string[] = []
   for (;;) {
+    assert.deepEqual(await confirmedInFlightProblems(), [], 'during the rebalance')
     const where = await whereabouts(hosts, names)
-    assert.deepEqual(exactlyOnceProblems(where), [], 'during the rebalance')
     const c = counts(hosts, where)
     const busy = await migrationsInProgress(hosts, names)
     const key = c.join('/') + (busy.length > 0 ? ` (migrating ${busy.join(', ')})` : '')

@@ -66,41 +66,64 @@ export async function removeGuests (hosts: readonly LabHost[], names: readonly s
 }
 
 export interface Whereabouts {
-  /** Lab host indexes where the guest runs (running, paused by a migration, ...: any active state). */
+  /** Lab host indexes where the guest is active: running, or paused (e.g. the incoming copy of a live migration). */
   active: number[]
+  /** Lab host indexes where it is running. */
+  running: number[]
   /** Lab host indexes where it is defined but not running (a copy someone could start twice). */
   inactive: number[]
 }
 
 /** Where each of `names` is, from every lab libvirtd. */
 export async function whereabouts (hosts: readonly LabHost[], names: readonly string[]): Promise<Map<string, Whereabouts>> {
-  const out = new Map<string, Whereabouts>(names.map(n => [n, { active: [], inactive: [] }]))
+  const out = new Map<string, Whereabouts>(names.map(n => [n, { active: [], running: [], inactive: [] }]))
+  const listed = async (uri: string, ...flags: string[]): Promise<Set<string>> =>
+    new Set((await virsh(uri, 'list', '--name', ...flags)).split('\n').map(s => s.trim()).filter(Boolean))
   await Promise.all(hosts.map(async h => {
-    const active = new Set((await virsh(h.uri, 'list', '--name')).split('\n').map(s => s.trim()).filter(Boolean))
-    const inactive = new Set((await virsh(h.uri, 'list', '--name', '--inactive')).split('\n').map(s => s.trim()).filter(Boolean))
+    // running first: a guest that leaves this host between the two calls shows as not running here
+    const running = await listed(h.uri, '--state-running')
+    const active = await listed(h.uri)
+    const inactive = await listed(h.uri, '--inactive')
     for (const [name, w] of out) {
-      if (active.has(name)) w.active.push(h.index)
+      if (active.has(name) || running.has(name)) w.active.push(h.index)
+      if (running.has(name)) w.running.push(h.index)
       if (inactive.has(name)) w.inactive.push(h.index)
     }
   }))
-  for (const w of out.values()) { w.active.sort(); w.inactive.sort() }
+  for (const w of out.values()) { w.active.sort(); w.running.sort(); w.inactive.sort() }
   return out
 }
 
-/** Problems with "each guest runs exactly once, and nowhere else is it defined": empty when none. */
+/**
+ * Problems with "each guest runs exactly once, and nowhere else is it defined", at a quiet point
+ * (no migration job): empty when none.
+ */
 export function exactlyOnceProblems (where: ReadonlyMap<string, Whereabouts>): string[] {
-  const problems: string[] = []
+  const problems = inFlightProblems(where)
   for (const [name, w] of where) {
-    if (w.active.length === 0) problems.push(`${name} runs nowhere (lost)${w.inactive.length > 0 ? `; defined, shut off, on host ${w.inactive.join(', ')}` : ''}`)
-    if (w.active.length > 1) problems.push(`${name} runs on hosts ${w.active.join(', ')} (duplicated)`)
+    if (w.active.length > 1 && w.running.length <= 1) problems.push(`${name} is active on hosts ${w.active.join(', ')} with no migration running`)
+    if (w.active.length === 1 && w.running.length === 0) problems.push(`${name} is on host ${w.active[0]!} but not running`)
     if (w.inactive.length > 0 && w.active.length > 0) problems.push(`${name} also has a shut-off definition on host ${w.inactive.join(', ')}`)
   }
   return problems
 }
 
-/** Guests per host (by index), counting only those running exactly once. */
+/**
+ * Problems that no live migration explains: running on two hosts at once, or active nowhere. (While
+ * a guest migrates, its incoming copy is active, paused, on the destination.)
+ */
+export function inFlightProblems (where: ReadonlyMap<string, Whereabouts>): string[] {
+  const problems: string[] = []
+  for (const [name, w] of where) {
+    if (w.active.length === 0) problems.push(`${name} runs nowhere (lost)${w.inactive.length > 0 ? `; defined, shut off, on host ${w.inactive.join(', ')}` : ''}`)
+    if (w.running.length > 1) problems.push(`${name} runs on hosts ${w.running.join(', ')} (duplicated)`)
+  }
+  return problems
+}
+
+/** Guests per host (by index): where each one runs (a guest between hosts counts nowhere). */
 export function counts (hosts: readonly LabHost[], where: ReadonlyMap<string, Whereabouts>): number[] {
-  return hosts.map(h => [...where.values()].filter(w => w.active.length === 1 && w.active[0] === h.index).length)
+  return hosts.map(h => [...where.values()].filter(w => w.running.length === 1 && w.running[0] === h.index).length)
 }
 
 /** Guests of `names` with a migration job in progress on any host (virsh domjobinfo). */
