@@ -99,6 +99,25 @@ describe('memory discovery, shared announcements', () => {
     await Promise.all(ps.map(async p => { await p.stop() }))
   })
 
+  it('a throwing listener does not stop the others; one added while an announcement is delivered hears from the next one', async () => {
+    const net = new MemoryNetwork({ sharedAnnouncements: true })
+    const [a, b] = await peers(net, 2)
+    b!.follow('im-t')
+    await settle()
+    const got: string[] = []
+    b!.on('announcement', () => { throw new Error('listener bug') })
+    b!.on('announcement', x => {
+      got.push(`first:${(x.args as any).n}`)
+      if (got.length === 1) b!.on('announcement', y => { got.push(`late:${(y.args as any).n}`) })
+    })
+    await a!.advertise('im-t', 'r', { n: 1 })
+    await settle()
+    await a!.advertise('im-t', 'r', { n: 2 })
+    await settle()
+    assert.deepEqual(got, ['first:1', 'first:2', 'late:2'])
+    await Promise.all([a!.stop(), b!.stop()])
+  })
+
   it('tells a listening peer of later joins and of leaves', async () => {
     const net = new MemoryNetwork({ sharedAnnouncements: true })
     const [a, b] = await peers(net, 2)

@@ -15,7 +15,7 @@ import { validated } from '../core/validate.js'
 import { checkRoleRef, imTopic, roleKey } from '../core/role-keys.js'
 import { decodeResponse, encodeRequest } from '../core/wire.js'
 import { AbortedError, ArtefactNotFoundError, DiscoveryTimeoutError, InvalidArgumentError, PeerUnreachableError, RateLimitedError, StoppedError } from '../errors.js'
-import type { Candidate, Discovery, Timers, DiscoveryComponents, DiscoveryEvents, DiscoveryInit, FindCandidatesOptions, Json, RequestOptions, Unsubscribe } from '../types.js'
+import type { Announcement, Candidate, Discovery, Timers, DiscoveryComponents, DiscoveryEvents, DiscoveryInit, FindCandidatesOptions, Json, RequestOptions, Unsubscribe } from '../types.js'
 import type { MemoryEndpoint, MemoryNetwork } from './network.js'
 
 export interface MemoryDiscoveryInit extends DiscoveryInit {
@@ -121,7 +121,13 @@ export async function createMemoryDiscovery (init: MemoryDiscoveryInit, componen
       return artefacts.serve(hash)
     },
     onFollower: (topic, peerId) => { roles.onFollower(topic, peerId) },
-    onAnnouncement: (a) => { if (!stopped) events.emit('announcement', a) },
+    onAnnouncement: (a) => {
+      if (stopped) return
+      // a snapshot array: a listener added or removed meanwhile takes effect from the next announcement
+      for (const l of announcementSnapshot) {
+        try { l(a) } catch (err) { env.logger.error({ err, event: 'announcement' }, 'event listener failed') }
+      }
+    },
     onPeer: (event, peerId) => {
       const name = event === 'connect' ? 'peer:connect' : 'peer:disconnect'
       if (events.has(name)) events.emit(name, { peerId })
@@ -131,13 +137,27 @@ export async function createMemoryDiscovery (init: MemoryDiscoveryInit, componen
 
   const check = (): void => { if (stopped) throw new StoppedError() }
 
-  /** The network calls only peers that listen (a large network would otherwise call every peer per event). */
+  /**
+   * The network calls only peers that listen (a large network would otherwise call every peer per
+   * event). With shared announcements their listeners are held here, in an array rebuilt when they
+   * change, not copied per event: thousands of listening peers hear thousands of announcements.
+   */
+  const announcementListeners = new Set<(a: Announcement) => void>()
+  let announcementSnapshot: Array<(a: Announcement) => void> = []
   const on = <E extends keyof DiscoveryEvents>(event: E, listener: (detail: DiscoveryEvents[E]) => void): Unsubscribe => {
-    const off = events.on(event, listener)
-    const sync = (): void => {
-      net.watch(selfId, 'peer', events.has('peer:connect') || events.has('peer:disconnect'))
-      net.watch(selfId, 'announcement', events.has('announcement'))
+    if (net.shared !== null && event === 'announcement') {
+      const l = listener as (a: Announcement) => void
+      announcementListeners.add(l)
+      announcementSnapshot = [...announcementListeners]
+      net.watch(selfId, 'announcement', true)
+      return () => {
+        if (!announcementListeners.delete(l)) return
+        announcementSnapshot = [...announcementListeners]
+        if (announcementListeners.size === 0) net.watch(selfId, 'announcement', false)
+      }
     }
+    const off = events.on(event, listener)
+    const sync = (): void => { net.watch(selfId, 'peer', events.has('peer:connect') || events.has('peer:disconnect')) }
     sync()
     return () => { off(); if (!stopped) sync() }
   }

@@ -63,7 +63,7 @@ export class MemoryNetwork {
   private readonly isolated = new Set<string>()
   /** Peers listening for peer:connect/peer:disconnect, and for announcements (shared mode). */
   private readonly peerWatchers = new Set<string>()
-  private readonly announcementWatchers = new Set<string>()
+  private readonly announcementWatchers = new Map<string, MemoryEndpoint>()
   private readonly clock: Clock
   private rng: number
   private nextId = 0
@@ -86,9 +86,14 @@ export class MemoryNetwork {
 
   /** A peer started (on = true) or stopped listening for peer events or announcements. */
   watch (id: string, kind: 'peer' | 'announcement', on: boolean): void {
-    const set = kind === 'peer' ? this.peerWatchers : this.announcementWatchers
-    if (on) set.add(id)
-    else set.delete(id)
+    if (kind === 'peer') {
+      if (on) this.peerWatchers.add(id)
+      else this.peerWatchers.delete(id)
+      return
+    }
+    const ep = this.peers.get(id)
+    if (on && ep !== undefined) this.announcementWatchers.set(id, ep)
+    else this.announcementWatchers.delete(id)
   }
 
   /** mulberry32: a small seeded generator, enough for loss decisions */
@@ -179,7 +184,7 @@ export class MemoryNetwork {
       this.stats.gossipDelivered += subs.size - (subs.has(from) ? 1 : 0)
       const a = shared.accept(from, topic, bytes, this.clock.now())
       if (a === undefined) return
-      for (const id of this.announcementWatchers) if (id !== from && subs.has(id)) this.peers.get(id)?.onAnnouncement?.(a)
+      for (const [id, ep] of this.announcementWatchers) if (id !== from && subs.has(id)) ep.onAnnouncement?.(a)
     })
   }
 
