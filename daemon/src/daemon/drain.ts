@@ -120,10 +120,12 @@ export class DrainController {
 
   private async follow (run: DrainRun): Promise<void> {
     const { hypervisor, agent, clock, log } = this.deps
+    // a VM that left ends the poll's sleep: the host may be empty now, and --wait should say so at once
+    let wake = new AbortController()
     const off = agent.on((e: AgentEvent) => {
       const vm = typeof e.vm === 'string' ? e.vm : undefined
       if (vm === undefined || !run.total.includes(vm)) return
-      if (e.type === 'migration') run.record({ vm, outcome: 'moved', to: String(e.to) })
+      if (e.type === 'migration') { run.record({ vm, outcome: 'moved', to: String(e.to) }); wake.abort() }
       else if (e.type === 'migration-failed') run.lastFailure.set(vm, `${String(e.code)}: ${String(e.reason)}`)
     })
     try {
@@ -151,7 +153,8 @@ export class DrainController {
           this.finishRun(run, false)
           return
         }
-        await clock.sleep(Math.min(POLL_MS, Math.max(1, run.deadlineAt - clock.now())), run.signal).catch(() => {})
+        await clock.sleep(Math.min(POLL_MS, Math.max(1, run.deadlineAt - clock.now())), AbortSignal.any([run.signal, wake.signal])).catch(() => {})
+        if (wake.signal.aborted) wake = new AbortController()
       }
     } finally {
       off()
