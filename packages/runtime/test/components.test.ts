@@ -3,7 +3,7 @@
 // waitForMigration/0 holds once the announced VMs are here; cordon refuses load.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createMemoryFabric, createMemoryHypervisor, realClock } from '@parley/hypervisor'
+import { ManualClock, createMemoryFabric, createMemoryHypervisor } from '@parley/hypervisor'
 import type { MemoryHypervisor } from '@parley/hypervisor'
 import { atom, num } from '@parley/lcc'
 import type { ConstraintCall, ConstraintFn, Span, Term } from '@parley/lcc'
@@ -14,8 +14,7 @@ import { silent } from './support.js'
 const SPAN: Span = { start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } }
 const params = resolvePolicy({ sampleIntervalMs: 20, loadWindowMs: 200, sustainMs: 0 })
 
-function host (id: string, hv: MemoryHypervisor, mean: number, events: unknown[]): { model: LoadModel, fns: Record<string, ConstraintFn> } {
-  const clock = realClock()
+function host (id: string, hv: MemoryHypervisor, clock: ManualClock, mean: number, events: unknown[]): { model: LoadModel, fns: Record<string, ConstraintFn> } {
   const model = new LoadModel(hv, clock, params, { mean: () => ({ mean, reports: 1 }) }, silent, false)
   const fns = balanceComponents({ model, hypervisor: hv, clock, self: () => id, emit: e => { events.push(e) }, arrivalPollMs: 5, arrivalTimeoutMs: 500 })
   return { model, fns }
@@ -31,7 +30,7 @@ async function run (fn: ConstraintFn | undefined, c: ConstraintCall): Promise<un
 }
 
 test('migration/2 moves best-fit VMs once per interaction; waitForMigration holds when they are here', async () => {
-  const clock = realClock()
+  const clock = new ManualClock(0)
   const fabric = createMemoryFabric()
   const a = createMemoryHypervisor({ id: 'A', fabric, cpus: 4, memoryMiB: 8192 }, { logger: silent, clock })
   const b = createMemoryHypervisor({ id: 'B', fabric, cpus: 4, memoryMiB: 8192 }, { logger: silent, clock })
@@ -39,10 +38,10 @@ test('migration/2 moves best-fit VMs once per interaction; waitForMigration hold
     await a.define({ name, vcpus: 2, memoryMiB: 64 }); await a.start(name); a.setCpuDemand(name, cores)
   }
   const events: HostAgentEvent[] = []
-  const A = host('A', a, 0.25, events) // A: 1.75 cores of 4 = 0.44, mean 0.25 -> need 0.75 cores
-  const B = host('B', b, 0.25, events)
+  const A = host('A', a, clock, 0.25, events) // A: 1.75 cores of 4 = 0.44, mean 0.25 -> need 0.75 cores
+  const B = host('B', b, clock, 0.25, events)
   await A.model.refresh(true)
-  await new Promise(resolve => setTimeout(resolve, 60))
+  await clock.advance(100)
   await A.model.refresh(true)
   assert.ok(Math.abs(A.model.current.need - 0.75) < 0.02, `need ${A.model.current.need}`)
 
@@ -51,7 +50,9 @@ test('migration/2 moves best-fit VMs once per interaction; waitForMigration hold
     participants: { B: { role: { a: 'underloaded' }, args: { migrateUri: 'memory://B', capacity: 1, headroom: 1.2 } } }
   }
   assert.equal(await run(B.fns['waitForMigration/0'], call('waitForMigration/0', 'B', ctx)), false, 'nothing announced yet')
-  assert.equal(await run(A.fns['migration/2'], call('migration/2', 'A', ctx, [atom('A'), atom('B')])), true)
+  const moving = run(A.fns['migration/2'], call('migration/2', 'A', ctx, [atom('A'), atom('B')]))
+  await clock.advance(1000)
+  assert.equal(await moving, true)
   // one VM: big (1.0) would push A under its band (1.75 - 1.0 < 0.8); mid lowers the pair's
   // squared deviation more than small; A, still above its band, will offer again
   assert.deepEqual((await b.list()).map(d => d.name).sort(), ['mid'])
@@ -75,13 +76,13 @@ test('migration/2 moves best-fit VMs once per interaction; waitForMigration hold
 })
 
 test('migration/2 with nothing that fits throws RT_NOTHING_TO_MOVE (the interaction fails at once)', async () => {
-  const clock = realClock()
+  const clock = new ManualClock(0)
   const fabric = createMemoryFabric()
   const a = createMemoryHypervisor({ id: 'A', fabric, cpus: 4, memoryMiB: 8192 }, { logger: silent, clock })
   await a.define({ name: 'huge', vcpus: 4, memoryMiB: 64 }); await a.start('huge'); a.setCpuDemand('huge', 3)
-  const A = host('A', a, 0.25, [])
+  const A = host('A', a, clock, 0.25, [])
   await A.model.refresh(true)
-  await new Promise(resolve => setTimeout(resolve, 60))
+  await clock.advance(100)
   const ctx: ConstraintContext = {
     interaction: 'i2', im: 'x', coordinator: 'A', notes: {},
     participants: { B: { role: { a: 'underloaded' }, args: { migrateUri: 'memory://B', capacity: 0.5, headroom: 0.7 } } }

@@ -3,7 +3,7 @@
 // source in band kept in band, a minimum improvement; cordon moves what the partner takes.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { bestPick, improves, pickVms } from '../src/index.js'
+import { bestPick, improves, keyBefore, pickVms } from '../src/index.js'
 import type { PickLimits } from '../src/index.js'
 
 // A source at 3.0 cores, a partner at 1.0, both 4-core hosts, mean 2.0 (0.5), band 80-120%:
@@ -29,11 +29,18 @@ test('one VM before two: a source still above its band offers again, to another 
   assert.deepEqual(pickVms([vm('a', 0.4), vm('b', 0.7)], L), ['b'])
 })
 
-test('above its band beats pushed below it; then the partner in band', () => {
+test('above its band beats pushed below it; then the larger drop of the squared deviation', () => {
   // 1.45 > slack 1.4 would put the source under its lower band: 0.3 keeps it above, and is allowed
   assert.deepEqual(pickVms([vm('big', 1.45), vm('small', 0.3)], { ...L, headroom: 1.6 }), ['small'])
-  // both leave the source above its band: the one that puts the partner in band
+  // both leave the source above its band: the larger drop of the pair's squared deviation
   assert.deepEqual(pickVms([vm('a', 0.55), vm('b', 0.65)], { ...L, excess: 0.7, shortfall: 0.6 }), ['b'])
+  // a source that stays above its band sends its VM where it helps most: an empty partner
+  // (capacity 2) over one this VM would put in band (capacity 1)
+  const big = { ...L, need: 2, excess: 1.6, slack: 2.4 }
+  const toEmpty = bestPick([vm('x', 1)], { ...big, capacity: 2, headroom: 2.4, shortfall: 1.6 })
+  const toNear = bestPick([vm('x', 1)], { ...big, capacity: 1, headroom: 1.4, shortfall: 0.6 })
+  assert.ok(toEmpty !== null && toNear !== null && toEmpty.partnerOut && !toNear.partnerOut)
+  assert.ok(keyBefore(toEmpty.key, toNear.key))
 })
 
 test('sets only when no single VM is allowed', () => {

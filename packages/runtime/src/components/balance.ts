@@ -29,6 +29,7 @@ import type { EmitEvent, MovedVm } from './moves.js'
 import { pickVms } from './pick.js'
 import type { LoadModel } from './load-model.js'
 import { PartnerChoice } from './partner-choice.js'
+import type { Seeking } from './partner-choice.js'
 import { PartnerSearch } from './partner-search.js'
 import type { AdvertisedFn } from './partner-search.js'
 
@@ -69,7 +70,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
   const params = model.policy
   const search = new PartnerSearch(model, clock, params, deps.advertised)
   /** The IM and partner role of the search this host is about to run (it just decided to offer). */
-  let seeking: { im: string, role: string } | null = null
+  let seeking: Seeking | null = null
   const choice = new PartnerChoice(model, params, deps.advertised, () => seeking)
   model.candidateFilter = (peer, args) => choice.skip(peer, args)
   /** interaction -> the VMs its migration moved (idempotence under retry) */
@@ -155,7 +156,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
     'isOverLoaded/0': (_args, call) => {
       const over = model.current.state === 'over' && search.overloadTurn() && !search.resting()
       const im = imOf(call)
-      if (over && im !== null) seeking = { im, role: OFFER_TO }
+      if (over && im !== null) seeking = { im, role: OFFER_TO, relief: false }
       return over
     },
     // a cordoned host never plays an accepting role
@@ -164,7 +165,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       const role = idOf(args[0])
       const im = imOf(call)
       const need = role === null ? 0 : search.relief(im, role)
-      if (need > 0 && im !== null) seeking = { im, role: role as string }
+      if (need > 0 && im !== null) seeking = { im, role: role as string, relief: true }
       return need > 0 ? [atom(role as string), num(need)] : false
     },
     'canAbsorb/1': () => {

@@ -7,9 +7,13 @@
 import type { Json } from '@parley/discovery'
 import type { PolicyParams } from '../types.js'
 import type { LoadModel } from './load-model.js'
+import { reliefFloor } from './partner-search.js'
 import type { AdvertisedFn } from './partner-search.js'
-import { before, bestPick } from './pick.js'
+import { bestPick, keyBefore } from './pick.js'
 import type { Move } from './pick.js'
+
+/** The search this host runs: its IM, the role it offers to, and whether it only relieves (in band). */
+export interface Seeking { readonly im: string, readonly role: string, readonly relief: boolean }
 
 export interface PartnerFigures { readonly capacity: number, readonly headroom: number, readonly shortfall: number }
 
@@ -34,7 +38,7 @@ export class PartnerChoice {
     private readonly params: PolicyParams,
     private readonly advertised: AdvertisedFn | undefined,
     /** The IM and partner role of the search this host runs now (set when it decides to offer). */
-    private readonly seeking: () => { im: string, role: string } | null
+    private readonly seeking: () => Seeking | null
   ) {}
 
   /** This host's best move to a partner with these figures, or null when none is allowed. */
@@ -57,19 +61,22 @@ export class PartnerChoice {
     // balance's own searches only: a search of another policy (consolidate) judges its partners itself
     const s = this.seeking()
     if (s === null || roleOf(args) !== s.role) return false
+    // relief is for a host under its band, not one that only offers to absorb
+    const floor = reliefFloor(this.model)
+    if (s.relief && f.shortfall <= floor) return true
     const mine = this.score(f)
     if (mine === null) { this.model.noteFutile(peer, f.headroom); return true }
     if (this.advertised === undefined) return false
     // the rivals the coordinator would invite too: the most free capacity first, as many
     const rivals = this.advertised(s.im, s.role)
       .map(r => ({ peer: r.peer, f: partnerFigures(r.args) }))
-      .filter((r): r is { peer: string, f: PartnerFigures } => r.f !== null && r.peer !== peer)
+      .filter((r): r is { peer: string, f: PartnerFigures } => r.f !== null && r.peer !== peer && !(s.relief && r.f.shortfall <= floor))
       .sort((a, b) => b.f.capacity - a.f.capacity)
       .slice(0, this.params.maxCandidates)
     for (const r of rivals) {
       if (this.model.isFutile(r.peer, r.f.headroom)) continue
       const theirs = this.score(r.f)
-      if (theirs !== null && before(theirs, mine)) return true
+      if (theirs !== null && keyBefore(theirs, mine)) return true
     }
     return false
   }

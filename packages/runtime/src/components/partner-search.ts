@@ -1,18 +1,22 @@
-// When a host looks for a partner, and when it rests instead. Two decisions of ims/balance.lcc:
+// When a host looks for a partner, and when it rests instead: the decisions of ims/balance.lcc
+// beyond the paper's thresholds.
+//   * turn (isOverLoaded/0): where the per-host load reports tell (the 'reports' mean estimator),
+//     the k-th most loaded overloaded host waits k sustain times before it offers, so the most
+//     loaded go first, as the central greedy balancer's do; a draining host does not queue;
 //   * back-off (noPartner/1): a search that found no partner makes the host rest before it plays a
 //     partner-seeking role again: 1, 2, 4, then 8 sample intervals while searches keep failing,
 //     cut short as soon as a host newly advertises the awaited role;
-//   * relief (canRelieve/2): a host in band but above the mean offers load to an underloaded host
-//     that nobody overloaded serves. Where the per-host load reports tell (the 'reports' mean
-//     estimator), no host may be overloaded or draining; without them (push-sum), the host waits
-//     RELIEF_BLIND sustain times more. Either way it waits longer the closer it is to the mean (1
-//     to 5 sustain times), so of the hosts above the mean the most loaded comes first.
-//   * absorb (canAbsorb/1): where the load reports show a host overloaded, a host in band but below
-//     the mean offers to take load, as an underloaded host would, after the same kind of wait
-//     (shorter the nearer it is to its lower band). Overloaded hosts fill hosts under the band
-//     only to the band, so without this the last overloaded host may find every host at or above
-//     80 %, the one host the paper's fig. 3 leaves out of band, or several.
-// A move changes the host's VMs (LoadModel.generation): both decisions then start afresh.
+//   * relief (canRelieve/2): a host in band but above the mean offers load to a host advertising
+//     `underloaded` with a shortfall, that nobody overloaded serves. While the reports show a host
+//     overloaded or draining, or without reports (push-sum), it waits RELIEF_DEFER sustain times
+//     more. Either way it waits longer the closer it is to the mean (1 to 5 sustain times), so of
+//     the hosts above the mean the most loaded comes first;
+//   * absorb (canAbsorb/1): where the reports show a host overloaded and none underloaded, a host in
+//     band but below the mean offers to take load, as an underloaded host would, after the same
+//     kind of wait (shorter the nearer it is to its lower band). Overloaded hosts fill hosts under
+//     the band only to the band, so without this the last overloaded host may find every host at
+//     or above 80 %: the one host the paper's fig. 3 leaves out of band, or several.
+// A move changes the host's VMs (LoadModel.generation): the back-off and the waits start afresh.
 import type { Json } from '@parley/discovery'
 import type { Clock } from '@parley/hypervisor'
 import type { PolicyParams } from '../types.js'
@@ -24,10 +28,26 @@ export type AdvertisedFn = (im: string, role: string) => ReadonlyArray<{ readonl
 const MAX_DOUBLINGS = 3
 /** A relief host just above the mean waits this many sustain times more than one near the band. */
 const RELIEF_SPREAD = 4
-/** Sustain times a relief host waits on top when it cannot tell whether a host is overloaded. */
-const RELIEF_BLIND = 5
+/**
+ * Sustain times a relief host waits on top while a host is, or may be, overloaded: that host comes
+ * first, unless no VM of it fits the underloaded host, which then stays unserved that long.
+ */
+const RELIEF_DEFER = 5
 /** Sample intervals without an advertiser after which the relief wait starts over. */
 const GAP_INTERVALS = 2
+
+/** The cores an advertised host needs to reach its lower band, as it advertises them (0 if not said). */
+export function shortfallOf (args: Json): number {
+  return typeof args === 'object' && args !== null && !Array.isArray(args) && typeof args.shortfall === 'number' ? args.shortfall : 0
+}
+
+/**
+ * The shortfall under which relief leaves a host alone: 0.25 % of the mean host's cores. The mean is
+ * an estimate from rounded reports; a host that reads a hair under its band is in it.
+ */
+export function reliefFloor (m: LoadModel): number {
+  return 0.0025 * m.current.mean * m.cpus()
+}
 
 interface Rest { readonly until: number, readonly im: string, readonly role: string, readonly seen: ReadonlySet<string> }
 
@@ -65,17 +85,14 @@ export class PartnerSearch {
     this.rest = { until: this.clock.now() + ms, im: im ?? '', role, seen }
   }
 
-  /**
-   * Whether an overloaded host may offer its load now: the more loaded go first. The k-th most
-   * loaded (by the load reports) waits k sustain times of overload; without reports, at once.
-   */
+  /** Whether an overloaded host may offer its load now (its turn; see the header). */
   overloadTurn (): boolean {
     this.sync()
     const rank = this.model.overloadRank()
     const now = this.clock.now()
     if (this.model.current.state !== 'over') { this.overSince = null; return false }
     this.overSince ??= now
-    if (rank === null || rank === 0) return true
+    if (rank === null || rank === 0 || this.model.cordoned) return true // a drain does not queue
     return now - this.overSince >= rank * Math.max(this.params.sustainMs, this.params.sampleIntervalMs)
   }
 
@@ -102,15 +119,17 @@ export class PartnerSearch {
     const now = this.clock.now()
     const ratio = c.mean > 0 ? c.load / c.mean : 0
     const overloaded = m.othersOverloaded()
-    const able = im !== null && this.advertised !== undefined && overloaded !== true && !m.cordoned && m.decided &&
+    const able = im !== null && this.advertised !== undefined && !m.cordoned && m.decided &&
       c.state === 'balanced' && ratio > 1 && c.need > 0 && c.slack > 0 && !this.resting()
     // an underloaded host re-advertises when its role hold ends: a short gap does not restart the wait
-    const waiting = able && (this.advertised as AdvertisedFn)(im as string, role).length > 0
+    // a host under its band waits: not one that only offers to absorb (shortfall 0), nor one a
+    // hair under it
+    const waiting = able && (this.advertised as AdvertisedFn)(im as string, role).some(a => shortfallOf(a.args) > reliefFloor(m))
     if (waiting) this.reliefSeen = now
     if (!able || now - this.reliefSeen > GAP_INTERVALS * p.sampleIntervalMs) { this.reliefSince = null; return 0 }
     this.reliefSince ??= now
     const closeness = Math.min(1, Math.max(0, (p.overloadRatio - ratio) / (p.overloadRatio - 1)))
-    const wait = (1 + RELIEF_SPREAD * closeness + (overloaded === null ? RELIEF_BLIND : 0)) * Math.max(p.sustainMs, p.sampleIntervalMs)
+    const wait = (1 + RELIEF_SPREAD * closeness + (overloaded === false ? 0 : RELIEF_DEFER)) * Math.max(p.sustainMs, p.sampleIntervalMs)
     return waiting && now - this.reliefSince >= wait ? c.need : 0
   }
 
