@@ -22,7 +22,7 @@ interface Host {
   model: LoadModel
   fns: Record<string, ConstraintFn>
   /** What the fake cluster says: the mean (cores/core) and the other hosts' reported loads. */
-  cluster: { mean: number, reports: Array<{ load: number, cordoned: boolean }> }
+  cluster: { mean: number, reports: Array<{ load: number, cordoned: boolean, domains?: number }> }
   /** Advertisers of `underloaded` this host hears, with their args. */
   ads: Array<{ peer: string, args: Json }>
 }
@@ -33,7 +33,7 @@ async function host (id: string, clock: ManualClock, fabric: MemoryFabric, vms: 
     const name = `${id}-vm${i}`
     await hv.define({ name, vcpus: 2, memoryMiB: 64 }); await hv.start(name); hv.setCpuDemand(name, cores)
   }
-  const cluster = { mean: 0.25, reports: [] as Array<{ load: number, cordoned: boolean }> }
+  const cluster = { mean: 0.25, reports: [] as Array<{ load: number, cordoned: boolean, domains?: number }> }
   const source = {
     mean: () => ({ mean: cluster.mean, reports: Math.max(1, cluster.reports.length) }),
     reports: () => cluster.reports,
@@ -235,5 +235,32 @@ test('absorb: a host in band below the mean offers to take load only while the r
   h.cluster.reports = [{ load: 0.22, cordoned: false }, { load: 0.17, cordoned: false }]
   await clock.advance(1000); await h.model.refresh(true)
   assert.equal(await absorb(), false, 'nobody overloaded: nothing to absorb')
+  await h.hv.close()
+})
+
+test('absorb for a drain: in an idle cluster a host offers to take a draining host\'s idle VMs (capacity 0, Need 0)', async () => {
+  const clock = new ManualClock(0)
+  const h = await host('A', clock, createMemoryFabric(), [0]) // one idle VM: load 0
+  h.cluster.mean = 0
+  h.cluster.reports = [{ load: 0, cordoned: false }]
+  await warm(clock, h)
+  const absorb = async (): Promise<unknown> => await ask(h, 'canAbsorb/1', [variable('C')])
+  for (let s = 0; s < 4; s++) {
+    assert.equal(await absorb(), false, 'an idle cluster with nobody draining: nothing to do')
+    await clock.advance(1000); await h.model.refresh(true)
+  }
+  h.cluster.reports = [{ load: 0, cordoned: true, domains: 2 }, { load: 0, cordoned: false }]
+  let out: unknown = false
+  for (let s = 0; s < 4 && out === false; s++) {
+    await clock.advance(1000); await h.model.refresh(true)
+    out = await absorb()
+  }
+  assert.equal(Number(valueOf(out, 0)), 0, 'Capacity 0: there is no mean to be below')
+  assert.equal(await ask(h, 'isMigrationPossible/2', [num(0), num(0)]), true, 'idle VMs (Need 0) take no room')
+  assert.equal(await ask(h, 'isMigrationPossible/2', [num(0), num(0.5)]), false, 'busy VMs do')
+  h.cluster.mean = 0.2
+  h.cluster.reports = [{ load: 0, cordoned: true, domains: 2 }, { load: 0.1, cordoned: false }]
+  await clock.advance(1000); await h.model.refresh(true)
+  assert.equal(await absorb(), false, 'a host under the band is there to take the VMs first')
   await h.hv.close()
 })

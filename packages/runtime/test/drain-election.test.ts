@@ -1,4 +1,5 @@
-// Cordon/drain and the election rule on memory discovery and memory hypervisors.
+// Cordon/drain (also of idle VMs in an idle cluster) and the election rule on memory discovery and
+// memory hypervisors.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { assertInvariants, buildCluster, inBand, loads, memoryDiscoveries, migrations, recordDemand, stopCluster, waitUntil } from './support.js'
@@ -18,6 +19,24 @@ test('a cordoned host drains: it sheds every VM and accepts none; uncordoned, it
     h0.agent.uncordon()
     assert.ok(await waitUntil(async () => (await h0.hv.list()).length > 0 && inBand(await loads(c)), 15_000), 'uncordoned, it took load again')
     t.diagnostic(`drain and refill: ${migrations(c).length} migrations`)
+  } finally {
+    await stopCluster(c)
+  }
+  await assertInvariants(c)
+})
+
+test('a cordoned host drains its idle VMs even in an idle cluster (mean load 0: nobody is underloaded)', async (t) => {
+  const specs: HostSpec[] = [{ vms: [0, 0, 0], cordoned: true }, { vms: [] }, { vms: [] }]
+  const c = await buildCluster(specs, await memoryDiscoveries(['q0', 'q1', 'q2']))
+  recordDemand(c, specs)
+  const h0 = c.hosts[0] as (typeof c.hosts)[0]
+  try {
+    for (const h of c.hosts) await h.agent.start()
+    assert.ok(await waitUntil(async () => (await h0.hv.list()).length === 0, 15_000), 'the cordoned host kept its idle VMs')
+    const others = (await Promise.all(c.hosts.slice(1).map(async h => await h.hv.list()))).flat().map(d => d.name).sort()
+    assert.deepEqual(others, ['h0-vm0', 'h0-vm1', 'h0-vm2'])
+    assert.ok(!c.events.some(e => e.type === 'advertised' && e.host === h0.agent.peerId), 'the cordoned host never advertises a role')
+    t.diagnostic(`idle drain: ${migrations(c).length} migrations`)
   } finally {
     await stopCluster(c)
   }

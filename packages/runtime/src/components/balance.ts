@@ -5,8 +5,9 @@
 //                                  host rests after a search that found no partner
 //   canRelieve(Role, Need)         in band above the mean, a host advertising Role waits for load:
 //                                  Need = cores above the mean (see partner-search.ts)
-//   canAbsorb(Capacity)            in band below the mean, a host overloaded per the load reports:
-//                                  Capacity = cores below the mean (see partner-search.ts)
+//   canAbsorb(Capacity)            in band below the mean, a host overloaded (or any host draining)
+//                                  per the load reports: Capacity = cores below the mean
+//                                  (see partner-search.ts)
 //   noPartner(Role)                no partner playing Role took part: rest before searching again
 //   isMigrationPossible(Cap, Need) this host still has room and is not busy
 //   migration(ID1, ID2)            moves best-fit VMs from ID1 (this host) to ID2's migrate URI
@@ -170,7 +171,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
     },
     'canAbsorb/1': () => {
       const capacity = search.absorb()
-      return capacity > 0 ? [num(capacity)] : false
+      return capacity === null ? false : [num(capacity)]
     },
     // holds when no participant of this interaction plays Role (a partner that joined may just
     // not have sent yet: the coordinator may step this host first)
@@ -188,7 +189,8 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       if (await model.migrationsInFlight() >= params.maxConcurrentMigrations) return false
       await model.refresh()
       const live = model.current.capacity
-      const ok = Math.min(cap, live) > 0 && need >= 0
+      // Need 0: a draining host's idle VMs, which take no CPU, so no room either
+      const ok = need >= 0 && (Math.min(cap, live) > 0 || need === 0)
       log.debug({ interaction: contextOf(call)?.interaction, cap, need, live, ok, role: termToString(call.roleTerm) }, 'isMigrationPossible')
       return ok
     },

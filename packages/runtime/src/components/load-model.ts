@@ -31,7 +31,7 @@ export interface Classification {
 export interface MeanSource {
   mean (own: number, ownCordoned: boolean): { mean: number, reports: number }
   /** Every other host's load, when the estimator gossips per-host reports ('reports'). */
-  reports?: () => ReadonlyArray<{ readonly load: number, readonly cordoned: boolean }>
+  reports?: () => ReadonlyArray<{ readonly load: number, readonly cordoned: boolean, readonly domains?: number }>
   readonly using?: 'reports' | 'push-sum'
 }
 
@@ -57,6 +57,7 @@ export class LoadModel {
   /** Bumped whenever the host's VMs changed through a move: state that depended on them is void. */
   generation = 0
   private basis = false
+  private known = false
 
   constructor (
     private readonly hypervisor: Hypervisor,
@@ -139,9 +140,10 @@ export class LoadModel {
     const shortfall = Math.max(0, this.params.underloadRatio * mean * cpus - cores)
     let state: LoadState = 'balanced'
     let decided = false
+    this.known = l.warmingUp <= l.domains.filter(d => d.cpuCores === null && this.expected.has(d.name)).length
     if (this.cordoned) {
       state = l.domains.length > 0 ? 'over' : 'balanced'
-    } else if (l.warmingUp > l.domains.filter(d => d.cpuCores === null && this.expected.has(d.name)).length || mean < IDLE_MEAN || m.reports === 0) {
+    } else if (!this.known || mean < IDLE_MEAN || m.reports === 0) {
       // unknown CPU figures, an idle cluster, or no one else heard of: no basis for a decision
       this.overD.reset(); this.underD.reset()
     } else {
@@ -182,6 +184,9 @@ export class LoadModel {
   /** Whether the last classification had a basis: CPU figures known, others heard of, load to balance. */
   get decided (): boolean { return this.basis }
 
+  /** Whether every VM's CPU figure was known at the last sample (measured here, or its source's). */
+  get measured (): boolean { return this.known }
+
   /**
    * Whether another host is above the overload threshold or draining, from the per-host load
    * reports; null when the mean comes without them (push-sum) and nobody can tell.
@@ -190,6 +195,12 @@ export class LoadModel {
     if (this.cluster.using !== 'reports' || this.cluster.reports === undefined) return null
     const limit = this.params.overloadRatio * this.lastClass.mean
     return this.cluster.reports().some(r => r.cordoned ? r.load > 0 : r.load > limit + 1e-9)
+  }
+
+  /** Whether the load reports show a cordoned host that still holds VMs (idle ones too); null without reports. */
+  othersDraining (): boolean | null {
+    if (this.cluster.using !== 'reports' || this.cluster.reports === undefined) return null
+    return this.cluster.reports().some(r => r.cordoned && ((r.domains ?? 0) > 0 || r.load > 0))
   }
 
   /** Whether the load reports show another host under the underload threshold; null without reports. */

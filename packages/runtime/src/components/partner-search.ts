@@ -15,7 +15,9 @@
 //     band but below the mean offers to take load, as an underloaded host would, after the same
 //     kind of wait (shorter the nearer it is to its lower band). Overloaded hosts fill hosts under
 //     the band only to the band, so without this the last overloaded host may find every host at
-//     or above 80 %: the one host the paper's fig. 3 leaves out of band, or several.
+//     or above 80 %: the one host the paper's fig. 3 leaves out of band, or several. Where they
+//     show a host draining, any host not overloaded offers too, after one sustain time: in an idle
+//     cluster nobody is underloaded, and a drained host's idle VMs would find no taker.
 // A move changes the host's VMs (LoadModel.generation): the back-off and the waits start afresh.
 import type { Json } from '@parley/discovery'
 import type { Clock } from '@parley/hypervisor'
@@ -133,20 +135,28 @@ export class PartnerSearch {
     return waiting && now - this.reliefSince >= wait ? c.need : 0
   }
 
-  /** Cores this host below the mean may take from an overloaded host the reports show, or 0. */
-  absorb (): number {
+  /**
+   * Cores this host may take as an absorber, or null when it should not offer: in band below the
+   * mean while the reports show a host overloaded; or, whatever its load (an idle cluster has no
+   * mean to be below), while they show a host draining. Either way only when no host is reported
+   * underloaded: those take the load first. The capacity may be 0: a drained host's idle VMs cost
+   * nothing to take.
+   */
+  absorb (): number | null {
     this.sync()
     const m = this.model
     const c = m.current
     const p = this.params
     const ratio = c.mean > 0 ? c.load / c.mean : 1
-    const able = !m.cordoned && m.decided && c.state === 'balanced' && ratio < 1 && c.capacity > 0 && c.headroom > 0 &&
-      !this.resting() && m.othersOverloaded() === true && m.othersUnderloaded() === false
-    if (!able) { this.absorbSince = null; return 0 }
+    const unit = Math.max(p.sustainMs, p.sampleIntervalMs)
+    const base = !m.cordoned && m.measured && c.state !== 'over' && !this.resting() && m.othersUnderloaded() === false
+    const forOverload = base && m.decided && c.state === 'balanced' && ratio < 1 && c.capacity > 0 && c.headroom > 0 && m.othersOverloaded() === true
+    const forDrain = base && !forOverload && m.othersDraining() === true && (!m.decided || ratio < 1)
+    if (!forOverload && !forDrain) { this.absorbSince = null; return null }
     const now = this.clock.now()
     this.absorbSince ??= now
     const closeness = Math.min(1, Math.max(0, (ratio - p.underloadRatio) / (1 - p.underloadRatio)))
-    const wait = (1 + RELIEF_SPREAD * closeness) * Math.max(p.sustainMs, p.sampleIntervalMs)
-    return now - this.absorbSince >= wait ? c.capacity : 0
+    const wait = forDrain ? unit : (1 + RELIEF_SPREAD * closeness) * unit
+    return now - this.absorbSince >= wait ? c.capacity : null
   }
 }
