@@ -2,12 +2,15 @@
 // guests in the same run. Goal (issue 5): drain <= 1.2 x the sum of the bare migrate times.
 //
 // Guests: 256 MiB "fill" lab guests (their kernel writes all RAM once, then halts), so each
-// migration copies ~256 MiB of real data. Bare: each guest host1 -> host2 and back with the flags
-// the libvirt backend uses (--live --p2p --persistent --undefinesource --abort-on-error); a guest's
-// bare time is the mean of the two. Then 3 parleyd (one per lab host, subscribed to
+// migration copies ~256 MiB of real data. Bare: each guest host1 -> host2 and back, then host1 ->
+// host3 and back (the drain may send it to either), with the flags the libvirt backend uses
+// (--live --p2p --persistent --undefinesource --abort-on-error); a guest's bare time is the mean
+// of its four. The first round is a warm-up, not counted: a guest's first move to a host is slower
+// (cold caches on both sides), and the drain's moves come after these. Then 3 parleyd (one per lab host, subscribed to
 // ims/balance.lcc) and `parley drain --wait` on host 1, timed as the operator sees it (the CLI
 // process from start to exit). Brings the lab up (and down) itself when PARLEY_LAB_HOSTS is unset.
-import { mkdtempSync, rmSync } from 'node:fs'
+// BENCH_GUESTS, BENCH_MEM_MIB change the guests; BENCH_LOG_LEVEL, BENCH_LOG_FILE keep the daemons' logs.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stopAll, writePsk } from '../test/daemon-harness.js'
@@ -58,7 +61,7 @@ async function timedVirsh (from: LabHost, to: LabHost, name: string): Promise<{ 
 const fmt = (ms: number): string => (ms / 1000).toFixed(2)
 
 async function bench (hosts: LabHost[]): Promise<void> {
-  const [h1, h2] = hosts as [LabHost, LabHost, LabHost]
+  const [h1, h2, h3] = hosts as [LabHost, LabHost, LabHost]
   const tag = `dvv${process.pid.toString(36)}`
   const names = Array.from({ length: GUESTS }, (_, i) => `${tag}-g${i + 1}`)
   const dir = mkdtempSync(join(tmpdir(), 'parley-drain-bench-'))
@@ -70,16 +73,20 @@ async function bench (hosts: LabHost[]): Promise<void> {
     for (const name of names) await waitFilled(h1, name)
     console.log(`${GUESTS} guests of ${MEM_MIB} MiB on host 1, RAM filled and halted in ${fmt(performance.now() - t0)} s`)
 
-    const bare = new Map<string, { out: { wallMs: number, jobMs: number }, back: { wallMs: number, jobMs: number } }>()
-    for (const name of names) {
-      const out = await timedVirsh(h1, h2, name)
-      const back = await timedVirsh(h2, h1, name)
-      bare.set(name, { out, back })
-      console.log(`  virsh migrate ${name}: host1->host2 ${fmt(out.wallMs)} s (libvirt job ${fmt(out.jobMs)} s), back ${fmt(back.wallMs)} s (job ${fmt(back.jobMs)} s)`)
+    type Move = { wallMs: number, jobMs: number }
+    const bare = new Map<string, Move[]>()
+    for (const round of ['warm-up', 'timed'] as const) {
+      for (const name of names) {
+        const moves: Move[] = []
+        for (const to of [h2, h3]) {
+          moves.push(await timedVirsh(h1, to, name), await timedVirsh(to, h1, name))
+        }
+        if (round === 'timed') bare.set(name, moves)
+        console.log(`  ${round === 'timed' ? '' : '(warm-up) '}virsh migrate ${name}: ${moves.map((m, i) => `${['1->2', '2->1', '1->3', '3->1'][i]} ${fmt(m.wallMs)} s (job ${fmt(m.jobMs)})`).join(', ')}`)
+      }
     }
-    const perGuest = (n: string): number => { const b = bare.get(n)!; return (b.out.wallMs + b.back.wallMs) / 2 }
+    const perGuest = (n: string): number => { const b = bare.get(n)!; return b.reduce((s, m) => s + m.wallMs, 0) / b.length }
     const virshSum = names.reduce((s, n) => s + perGuest(n), 0)
-    const virshOutSum = names.reduce((s, n) => s + bare.get(n)!.out.wallMs, 0)
 
     // Halted guests still cost QEMU a little CPU, so host 1 is "loaded" against two empty hosts and
     // the balance policy would start moving them before the drain; an overload ratio above 3 (what
@@ -106,7 +113,7 @@ async function bench (hosts: LabHost[]): Promise<void> {
     console.log(`parley drain --wait: exit ${r.status}, ${fmt(drainMs)} s, host 1 empty: ${result.empty === true}, placement after ${counts(hosts, where).join('/')}${problems.length > 0 ? `, PROBLEMS: ${problems.join('; ')}` : ''}`)
     for (const name of names) {
       const m = migrated.find(x => x.vm === name)
-      console.log(`  ${name}: virsh (mean of there and back) ${fmt(perGuest(name))} s; parleyd's migrate ${m === undefined ? 'n/a' : `${fmt(m.ms)} s to ${m.to}`}`)
+      console.log(`  ${name}: virsh (mean of 4) ${fmt(perGuest(name))} s; parleyd's migrate ${m === undefined ? 'n/a' : `${fmt(m.ms)} s to ${m.to}`}`)
     }
     // what happened when, from the daemons' logs (seconds after the CLI started)
     const MILESTONES = new Set(['drain started', 'cordoned', 'interaction started', 'invitation accepted; lease granted', 'migration started', 'migration completed', 'interaction ended', 'interaction aborted', 'drain finished: the host is empty'])
@@ -116,8 +123,10 @@ async function bench (hosts: LabHost[]): Promise<void> {
     console.log('drain timeline (s after the CLI started):')
     for (const e of timeline) console.log(`  ${e.at.toFixed(2).padStart(6)}  ${e.line}`)
     const ratio = drainMs / virshSum
-    console.log(`sum of bare virsh migrate (mean of there and back per guest): ${fmt(virshSum)} s (host1->host2 only: ${fmt(virshOutSum)} s)`)
+    const ownSum = migrated.reduce((s, m) => s + m.ms, 0)
+    console.log(`sum of bare virsh migrate (mean of 4 per guest): ${fmt(virshSum)} s`)
     console.log(`drain / virsh: ${ratio.toFixed(3)}  goal <= ${GOAL}  ${ratio <= GOAL ? 'MET' : 'MISSED'}`)
+    console.log(`the drain's own migrations took ${fmt(ownSum)} s; the rest, ${fmt(drainMs - ownSum)} s, is the CLI, negotiation and waiting for partners (drain / own migrations ${(drainMs / ownSum).toFixed(3)})`)
     console.log(`load average at the end: ${loadavg().map(x => x.toFixed(1)).join(' ')} (the lab shares this machine's cores with other work)`)
     console.log(JSON.stringify({
       bench: 'drain-vs-virsh',
@@ -128,20 +137,22 @@ async function bench (hosts: LabHost[]): Promise<void> {
       empty: result.empty === true,
       exactlyOnce: problems.length === 0,
       virshSumMs: Math.round(virshSum),
-      virshOutSumMs: Math.round(virshOutSum),
+      drainOwnMigrationsMs: Math.round(ownSum),
       ratio: Number(ratio.toFixed(3)),
       goal: GOAL,
       vms: names.map(n => ({
         vm: n,
-        virshOutMs: Math.round(bare.get(n)!.out.wallMs),
-        virshBackMs: Math.round(bare.get(n)!.back.wallMs),
-        virshOutJobMs: bare.get(n)!.out.jobMs,
-        virshBackJobMs: bare.get(n)!.back.jobMs,
-        drainMigrateMs: migrated.find(x => x.vm === n)?.ms ?? null,
+        virshMs: bare.get(n)!.map(m => Math.round(m.wallMs)),
+        virshJobMs: bare.get(n)!.map(m => m.jobMs),
+        drainMigrateMs: Math.round(migrated.find(x => x.vm === n)?.ms ?? NaN),
         to: migrated.find(x => x.vm === n)?.to ?? null,
       })),
     }))
     if (r.status !== 0) console.log(`drain output:\n${r.stdout}${r.stderr}`)
+    // every daemon log line, for a closer look (BENCH_LOG_LEVEL=debug BENCH_LOG_FILE=/tmp/drain.jsonl)
+    if (process.env.BENCH_LOG_FILE !== undefined) {
+      writeFileSync(process.env.BENCH_LOG_FILE, daemons.flatMap(d => history(d).map(l => JSON.stringify({ host: d.host.index, ...l }))).join('\n') + '\n')
+    }
   } finally {
     stopAll()
     await removeGuests(hosts, names)

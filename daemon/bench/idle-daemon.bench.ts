@@ -6,7 +6,9 @@
 //   alone   one parleyd subscribed to ims/balance.lcc, no peer (its own cluster key);
 //   pair    two parleyd on one cluster key, connected, both subscribed: each samples its load,
 //           gossips it and runs the balance IM's local loop with a partner in view.
-// Each host holds two VMs with a steady CPU demand, balanced, so nothing moves.
+//   kvm     (when PARLEY_LAB_HOSTS says the KVM lab is up) one parleyd on lab host 1 through
+//           libvirt, with two halted guests, subscribed: the real backend's sampling.
+// Each memory host holds two VMs with a steady CPU demand, balanced, so nothing moves.
 // BENCH_IDLE_S changes the window (default 60).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -14,6 +16,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { baseArgs, parley, PARLEYD, ROOT, startReady, stopAll, writePsk } from '../test/daemon-harness.js'
 import type { RunningDaemon } from '../test/daemon-harness.js'
+import { guestXml, labHosts, removeGuests, startGuest } from '../test/kvm-lab.js'
+import type { LabHost } from '../test/kvm-lab.js'
 
 const WINDOW_S = Number(process.env.BENCH_IDLE_S ?? 60)
 const RSS_GOAL_MB = 120
@@ -42,12 +46,13 @@ function statusKb (pid: number, key: string): number {
 const sleep = async (ms: number): Promise<void> => await new Promise(resolve => setTimeout(resolve, ms))
 const mb = (kb: number): string => (kb / 1024).toFixed(1)
 
-async function start (dir: string, name: string, psk: string, bootstrap: string[]): Promise<RunningDaemon> {
+async function start (dir: string, name: string, psk: string, bootstrap: string[], lab?: LabHost): Promise<RunningDaemon> {
   const args = [
     ...baseArgs(join(dir, name), psk, `${name}?cpus=8&demand=0.5&vms=${name}-web:2:2048,${name}-db:2:1024`),
     '--allow-im', 'balance', '--log-level', 'info',
     ...bootstrap.flatMap(b => ['--bootstrap', b]),
   ]
+  if (lab !== undefined) args.splice(0, 2, '--hypervisor', lab.uri)
   const d = await startReady(args, NODE_FLAGS === '' ? {} : { NODE_OPTIONS: NODE_FLAGS })
   const r = await parley('--socket', d.socket, 'subscribe', join(ROOT, 'ims', 'balance.lcc'))
   if (r.status !== 0) throw new Error(`subscribe failed: ${r.stdout}${r.stderr}`)
@@ -55,6 +60,8 @@ async function start (dir: string, name: string, psk: string, bootstrap: string[
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-idle-bench-'))
+const lab = labHosts(1)
+const guests = [`idle${process.pid.toString(36)}-a`, `idle${process.pid.toString(36)}-b`]
 try {
   const keyDir = (name: string): string => { const d = join(dir, name); mkdirSync(d); return d }
   const alone = await start(dir, 'alone', writePsk(keyDir('alone-key')), [])
@@ -68,6 +75,12 @@ try {
     await sleep(200)
   }
   const procs: Proc[] = [{ label: 'alone', d: alone }, { label: 'pair1', d: p1 }, { label: 'pair2', d: p2 }]
+  if (typeof lab === 'string') {
+    console.log(`(no kvm variant: ${lab})`)
+  } else {
+    for (const g of guests) await startGuest(lab[0]!, g, guestXml(g, 64, 'halt'))
+    procs.push({ label: 'kvm', d: await start(dir, 'kvm', writePsk(keyDir('kvm-key')), [], lab[0]) })
+  }
   // let start-up work (DHT bootstrap, first samples, JIT) settle before the window opens
   await sleep(10_000)
   const cpu0 = procs.map(p => cpuSeconds(p.d.proc.pid!))
@@ -92,7 +105,7 @@ try {
       logLines: p.d.logs.length,
     }
   })
-  console.log(`idle parleyd over ${wallS.toFixed(1)} s (memory hypervisor, subscribed to ims/balance.lcc, sample interval 1 s; node ${NODE_FLAGS || '(no flags)'}, from its #! line):`)
+  console.log(`idle parleyd over ${wallS.toFixed(1)} s (subscribed to ims/balance.lcc, sample interval 1 s; node ${NODE_FLAGS || '(no flags)'}, from its #! line):`)
   for (const r of results) {
     console.log(`  ${r.daemon.padEnd(6)} RSS mean ${mb(r.rssMeanKb)} MB, max ${mb(r.rssMaxKb)} MB (peak since start ${mb(r.hwmKb)} MB); CPU ${r.cpuPct.toFixed(2)}% of one core` +
       `  goals < ${RSS_GOAL_MB} MB ${r.rssMaxKb / 1024 < RSS_GOAL_MB ? 'MET' : 'MISSED'}, < ${CPU_GOAL_PCT}% ${r.cpuPct < CPU_GOAL_PCT ? 'MET' : 'MISSED'}`)
@@ -100,5 +113,6 @@ try {
   console.log(JSON.stringify({ bench: 'idle-daemon', windowS: Number(wallS.toFixed(1)), nodeFlags: NODE_FLAGS, goals: { rssMb: RSS_GOAL_MB, cpuPct: CPU_GOAL_PCT }, results }))
 } finally {
   stopAll()
+  if (typeof lab !== 'string') await removeGuests(lab, guests)
   rmSync(dir, { recursive: true, force: true })
 }
