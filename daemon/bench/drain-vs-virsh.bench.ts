@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stopAll, writePsk } from '../test/daemon-harness.js'
-import { cli, history, startCluster, subscribeAll } from '../test/kvm-cluster.js'
+import { cli, history, milestones, startCluster, subscribeAll } from '../test/kvm-cluster.js'
 import type { LabDaemon } from '../test/kvm-cluster.js'
 import { counts, exactlyOnceProblems, guestXml, removeGuests, sleep, startGuest, virsh, whereabouts } from '../test/kvm-lab.js'
 import type { LabHost } from '../test/kvm-lab.js'
@@ -116,12 +116,8 @@ async function bench (hosts: LabHost[]): Promise<void> {
       console.log(`  ${name}: virsh (mean of 4) ${fmt(perGuest(name))} s; parleyd's migrate ${m === undefined ? 'n/a' : `${fmt(m.ms)} s to ${m.to}`}`)
     }
     // what happened when, from the daemons' logs (seconds after the CLI started)
-    const MILESTONES = new Set(['drain started', 'cordoned', 'interaction started', 'invitation accepted; lease granted', 'migration started', 'migration completed', 'interaction ended', 'interaction aborted', 'drain finished: the host is empty'])
-    const timeline = daemons.flatMap(d => history(d).filter(l => MILESTONES.has(String(l.msg)) && Date.parse(String(l.time)) >= r.startedAt - 1000)
-      .map(l => ({ at: (Date.parse(String(l.time)) - r.startedAt) / 1000, line: `host${d.host.index} ${String(l.msg)}${l.domain === undefined ? '' : ` ${String(l.domain)}`}` })))
-      .sort((a, b) => a.at - b.at)
     console.log('drain timeline (s after the CLI started):')
-    for (const e of timeline) console.log(`  ${e.at.toFixed(2).padStart(6)}  ${e.line}`)
+    for (const line of milestones(daemons, r.startedAt)) console.log(line)
     const ratio = drainMs / virshSum
     const ownSum = migrated.reduce((s, m) => s + m.ms, 0)
     console.log(`sum of bare virsh migrate (mean of 4 per guest): ${fmt(virshSum)} s`)

@@ -103,3 +103,15 @@ export async function subscribeAll (daemons: readonly LabDaemon[]): Promise<void
 export function logged (daemons: readonly LabDaemon[], msg: string): Array<LogLine & { hostIndex: number }> {
   return daemons.flatMap(d => history(d).filter(l => l.msg === msg).map(l => ({ ...l, hostIndex: d.host.index })))
 }
+
+const MILESTONES = new Set(['drain started', 'cordoned', 'uncordoned', 'interaction started', 'invitation accepted; lease granted', 'migration started',
+  'migration completed', 'interaction ended', 'interaction aborted', 'drain finished: the host is empty'])
+
+/** What the daemons did from `sinceMs` (epoch ms) on, as lines "  S.SS  hostI msg [domain]", S seconds after it. */
+export function milestones (daemons: readonly LabDaemon[], sinceMs: number): string[] {
+  return daemons.flatMap(d => history(d)
+    .filter(l => MILESTONES.has(String(l.msg)) && Date.parse(String(l.time)) >= sinceMs - 1000)
+    .map(l => ({ at: (Date.parse(String(l.time)) - sinceMs) / 1000, line: `host${d.host.index} ${String(l.msg)}${l.domain === undefined ? '' : ` ${String(l.domain)}`}` })))
+    .sort((a, b) => a.at - b.at)
+    .map(e => `  ${e.at.toFixed(2).padStart(6)}  ${e.line}`)
+}

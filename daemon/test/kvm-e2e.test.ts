@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stopAll, writePsk } from './daemon-harness.js'
 import type { LogLine } from './daemon-harness.js'
-import { cli, current, history, logged, restart, startCluster, subscribeAll } from './kvm-cluster.js'
+import { cli, current, history, logged, milestones, restart, startCluster, subscribeAll } from './kvm-cluster.js'
 import type { LabDaemon } from './kvm-cluster.js'
 import { counts, exactlyOnceProblems, guestXml, inFlightProblems, labHosts, migrationsInProgress, removeGuests, sleep, startGuest, virsh, whereabouts } from './kvm-lab.js'
 import type { LabHost } from './kvm-lab.js'
@@ -146,7 +146,7 @@ test('(b) drain: parley drain --wait empties host 1, each guest then runs exactl
   const before = await assertExactlyOnce('before the drain')
   const d1 = daemons[0]!
   const r = await cli(d1.socket, ['--json', 'drain', '--wait', '--deadline', '3m'], 240_000)
-  note(`parley drain --wait: exit ${r.status} in ${(r.ms / 1000).toFixed(1)} s`)
+  note(`parley drain --wait: exit ${r.status} in ${(r.ms / 1000).toFixed(1)} s; what the daemons did (s after the CLI started):\n${milestones(daemons, r.startedAt).map(l => `#${l}`).join('\n')}`)
   assert.equal(r.status, 0, r.stdout + r.stderr)
   const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { type: string, empty: boolean, total: number, results: Array<{ vm: string, outcome: string, to?: string }> }
   assert.equal(result.type, 'result')
