@@ -1,11 +1,8 @@
 // Draining a host whose VMs use no CPU: two parleyd in this process (memory hypervisors on one
 // fabric, demand 0, libp2p on 127.0.0.1), both subscribed to ims/balance.lcc. The drained host's
-// load is 0, so is the cluster mean, and the runtime's load model calls an idle cluster balanced:
-// no host plays underloaded, nobody takes the VMs, and the drain runs into its deadline. On real
-// KVM an idle guest still costs QEMU a little CPU, which hides this (the lab's halted guests drain);
-// a guest that halts outright, or a memory host, shows it.
-// Known bug, kept as a todo until the runtime lets partners take a drained host's idle VMs
-// (load-model.ts classify: mean < IDLE_MEAN; balance.ts isMigrationPossible: capacity 0).
+// load is 0, and so is the cluster mean: the partners must still take its VMs (an idle VM needs no
+// room). On real KVM an idle guest costs QEMU a little CPU, which would hide a regression here;
+// a memory host, or a guest that halts outright, shows it.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -46,7 +43,7 @@ async function host (name: string, hypervisor: string, bootstrap: string[]): Pro
   return { daemon, socket }
 }
 
-test('parley drain --wait empties a host of idle VMs', { timeout: 120_000, todo: 'an idle cluster (mean load 0) has no underloaded host to take a drained host\'s VMs' }, async () => {
+test('parley drain --wait empties a host of idle VMs (mean load 0)', { timeout: 120_000 }, async () => {
   const a = await host('i1', 'memory://i1?cpus=4&vms=vm1:1:512,vm2:1:512', [])
   const b = await host('i2', 'memory://i2?cpus=4', a.daemon.host.discovery.addresses())
   for (let i = 0; i < 100 && (await callDaemon<StatusResult>(a.socket, 'status')).peers === 0; i++) await new Promise(resolve => setTimeout(resolve, 100))
