@@ -105,7 +105,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
       params: this.params,
       peers: () => this.cluster.reports(),
       powerChanged: state => { this.powerChanged(state) },
-      advertised: (im, role) => c.discovery.announcements(im, role).filter(a => !a.withdrawn && a.peerId !== this.self).map(a => ({ peer: a.peerId, args: a.args }))
+      advertised: (im, role) => c.discovery.announcements(im, role).filter(a => !a.withdrawn && a.peerId !== this.self).map(a => ({ peer: a.peerId, args: a.args, receivedAt: a.receivedAt }))
     })
     this.registry = new ConstraintRegistry({ ...builtIn, ...(c.constraints ?? {}) })
     this.dispatcher = this.registry.dispatcher()

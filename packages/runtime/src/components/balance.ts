@@ -72,7 +72,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
   const search = new PartnerSearch(model, clock, params, deps.advertised)
   /** The IM and partner role of the search this host is about to run (it just decided to offer). */
   let seeking: Seeking | null = null
-  const choice = new PartnerChoice(model, params, deps.advertised, () => seeking)
+  const choice = new PartnerChoice(model, params, deps.advertised, () => seeking, () => clock.now())
   model.candidateFilter = (peer, args) => choice.skip(peer, args)
   /** interaction -> the VMs its migration moved (idempotence under retry) */
   const done = new MovedByInteraction()

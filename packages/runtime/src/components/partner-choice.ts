@@ -3,7 +3,8 @@
 // of it fits (its best move is none) and one for which another advertised partner suits its best
 // move better, by the order pick.ts ranks moves in: a move that fixes both hosts beats one that
 // fixes one of them. Partners are compared among those the coordinator would invite too (the
-// maxCandidates with the most free capacity).
+// maxCandidates with the most free capacity) and has not asked about yet in this search, so a
+// host whose best partner went to another host falls back on its next best.
 import type { Json } from '@parley/discovery'
 import type { PolicyParams } from '../types.js'
 import type { LoadModel } from './load-model.js'
@@ -33,12 +34,18 @@ function roleOf (args: Json | undefined): string | null {
 }
 
 export class PartnerChoice {
+  private search: Seeking | null = null
+  /** When the coordinator listed its candidates (its first question): later arrivals are not among them. */
+  private startedAt = 0
+  private readonly asked = new Set<string>()
+
   constructor (
     private readonly model: LoadModel,
     private readonly params: PolicyParams,
     private readonly advertised: AdvertisedFn | undefined,
     /** The IM and partner role of the search this host runs now (set when it decides to offer). */
-    private readonly seeking: () => Seeking | null
+    private readonly seeking: () => Seeking | null,
+    private readonly now: () => number
   ) {}
 
   /** This host's best move to a partner with these figures, or null when none is allowed. */
@@ -64,15 +71,23 @@ export class PartnerChoice {
     // relief is for a host under its band, not one that only offers to absorb
     const floor = reliefFloor(this.model)
     if (s.relief && f.shortfall <= floor) return true
+    // one search asks about each candidate once, in the coordinator's order: a partner passed over
+    // or refused is no rival for the ones after it (contention: many hosts want the same best one)
+    if (this.search !== s) { this.search = s; this.startedAt = this.now(); this.asked.clear() }
+    this.asked.add(peer)
     const mine = this.score(f)
     if (mine === null) { this.model.noteFutile(peer, f.headroom); return true }
     if (this.advertised === undefined) return false
-    // the rivals the coordinator would invite too: the most free capacity first, as many
+    // the rivals the coordinator would invite too: those it listed (announced before it asked: a
+    // host that waited for a better partner announced since would wait for ever in a large cluster,
+    // where partners are announced all the time), the most free capacity first, as many
     const rivals = this.advertised(s.im, s.role)
-      .map(r => ({ peer: r.peer, f: partnerFigures(r.args) }))
-      .filter((r): r is { peer: string, f: PartnerFigures } => r.f !== null && r.peer !== peer && !(s.relief && r.f.shortfall <= floor))
-      .sort((a, b) => b.f.capacity - a.f.capacity)
+      .filter(r => (r.receivedAt ?? -Infinity) < this.startedAt)
+      .map(r => ({ peer: r.peer, f: partnerFigures(r.args), at: r.receivedAt ?? 0 }))
+      .filter((r): r is { peer: string, f: PartnerFigures, at: number } => r.f !== null && !(s.relief && r.f.shortfall <= floor))
+      .sort((a, b) => b.f.capacity - a.f.capacity || b.at - a.at)
       .slice(0, this.params.maxCandidates)
+      .filter(r => !this.asked.has(r.peer))
     for (const r of rivals) {
       if (this.model.isFutile(r.peer, r.f.headroom)) continue
       const theirs = this.score(r.f)

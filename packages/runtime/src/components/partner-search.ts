@@ -24,8 +24,9 @@ import type { Clock } from '@parley/hypervisor'
 import type { PolicyParams } from '../types.js'
 import type { LoadModel } from './load-model.js'
 
-/** The peers that advertise `role` of the IM `im` now, with the args they advertise (fresh gossip). */
-export type AdvertisedFn = (im: string, role: string) => ReadonlyArray<{ readonly peer: string, readonly args: Json }>
+/** The peers that advertise `role` of the IM `im` now, with the args they advertise and when their
+ * announcement arrived (fresh gossip). */
+export type AdvertisedFn = (im: string, role: string) => ReadonlyArray<{ readonly peer: string, readonly args: Json, readonly receivedAt?: number }>
 
 const MAX_DOUBLINGS = 3
 /** A relief host just above the mean waits this many sustain times more than one near the band. */
