@@ -15,7 +15,8 @@ const SPAN: Span = { start: { offset: 0, line: 1, column: 1 }, end: { offset: 0,
 const params = resolvePolicy({ sampleIntervalMs: 20, loadWindowMs: 200, sustainMs: 0 })
 
 function host (id: string, hv: MemoryHypervisor, clock: ManualClock, mean: number, events: unknown[]): { model: LoadModel, fns: Record<string, ConstraintFn> } {
-  const model = new LoadModel(hv, clock, params, { mean: () => ({ mean, reports: 1 }) }, silent, false)
+  // with the per-host load reports ('reports', under 200 hosts): one VM per move
+  const model = new LoadModel(hv, clock, params, { mean: () => ({ mean, reports: 1 }), reports: () => [], using: 'reports' }, silent, false)
   const fns = balanceComponents({ model, hypervisor: hv, clock, self: () => id, emit: e => { events.push(e) }, arrivalPollMs: 5, arrivalTimeoutMs: 500 })
   return { model, fns }
 }

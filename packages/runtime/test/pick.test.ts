@@ -50,6 +50,15 @@ test('sets only when no single VM is allowed', () => {
   assert.deepEqual(pickVms(tiny, { ...L, minImprovement: 0 }), ['a'])
 })
 
+test('fill to the mean (no absorbers: push-sum clusters): the source in band, the partner in band, the fewest VMs, nearest min(need, capacity)', () => {
+  const F = { ...L, fillToMean: true }
+  assert.deepEqual(pickVms([vm('a', 0.5), vm('b', 0.5), vm('c', 0.9)], F), ['c'])
+  // two VMs that bring the partner to the mean beat one that leaves it under its band
+  assert.deepEqual(pickVms([vm('a', 0.5), vm('b', 0.5)], { ...F, shortfall: 0.8 }).sort(), ['a', 'b'])
+  // the source cannot get in band: as much of the need as fits, in one interaction
+  assert.deepEqual(pickVms([vm('a', 0.3), vm('b', 0.3), vm('c', 0.3), vm('d', 0.3)], { ...F, excess: 1.0, shortfall: 0 }).length, 3)
+})
+
 test('never past the partner\'s upper band, never widening the total deviation, idle VMs not moved', () => {
   assert.deepEqual(pickVms([vm('big', 1.5)], L), [], '1.5 > headroom 1.4')
   assert.deepEqual(pickVms([vm('x', 0.8)], { ...L, need: 0.1, excess: 0, capacity: 0.5, headroom: 2, shortfall: 0 }), [], '0.8 > need + capacity: the gap would widen')

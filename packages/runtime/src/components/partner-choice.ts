@@ -52,7 +52,7 @@ export class PartnerChoice {
   pickFor (f: PartnerFigures): Move | null {
     const c = this.model.current
     const vms = this.model.movable().map(d => ({ name: d.name, cores: d.cpuCores ?? 0 }))
-    return bestPick(vms, { need: c.need, excess: c.excess, slack: c.slack, ...f, cordoned: this.model.cordoned, minImprovement: this.params.minImprovement })
+    return bestPick(vms, { need: c.need, excess: c.excess, slack: c.slack, ...f, cordoned: this.model.cordoned, minImprovement: this.params.minImprovement, fillToMean: this.model.othersOverloaded() === null })
   }
 
   /** Lower is better: the key of this host's best move to such a partner (see pick.ts). */

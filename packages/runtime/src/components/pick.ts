@@ -1,6 +1,8 @@
 // Which VMs a migration moves, among the sets of up to three of the source's VMs: the fewest VMs
 // first, then sets that put the source in band (and then the partner), then the larger drop of the
-// pair's squared deviation from the mean (the central greedy balancer's rule); see bestPick.
+// pair's squared deviation from the mean (the central greedy balancer's rule); see bestPick. Where
+// no host absorbs load (no per-host load reports, push-sum clusters), `fillToMean` fills the
+// partner towards the mean instead, several VMs at once.
 // Every move keeps the partner at or under its upper band, takes a source that is in band no lower
 // than its lower band (a host in band is never moved out of it), and lowers the two hosts' summed
 // squared deviation from the mean by at least `minImprovement` of it (a swap of which host is off
@@ -22,6 +24,12 @@ export interface PickLimits {
   readonly cordoned: boolean
   /** Fraction of the two hosts' summed squared deviation a move must remove (default 0: any). */
   readonly minImprovement?: number
+  /**
+   * Fill the partner towards the mean, several VMs at once (see bestPick): where no host in band
+   * below the mean offers to absorb (no per-host load reports), a partner filled only to its band
+   * leaves the last overloaded hosts without one.
+   */
+  readonly fillToMean?: boolean
 }
 
 export interface Vm { readonly name: string, readonly cores: number }
@@ -98,6 +106,7 @@ export function bestPick (vms: readonly Vm[], l: PickLimits): Move | null {
     return small === undefined ? null : of([small], [0, 0, 0, -small.cores])
   }
   const busy = sorted.filter(v => v.cores > 0)
+  const target = Math.min(l.need, l.capacity)
   const k = busy.length <= 12 ? 3 : busy.length <= 40 ? 2 : 1
   let best: { key: number[], set: Vm[] } | null = null
   const consider = (set: Vm[]): void => {
@@ -116,9 +125,14 @@ export function bestPick (vms: readonly Vm[], l: PickLimits): Move | null {
     // balancer's rule: its VM goes where it helps most, an empty host first). On fig. 3 seeds
     // 1-1000 this meets the paper's target on 996, with as many moves as the greedy balancer in
     // all (11 % more when sets that fix the source came first).
-    const key = srcOut > 0 ? [set.length, srcOut, -gain, dstOut] : [set.length, 0, dstOut, -gain]
+    const key = l.fillToMean === true
+      // the source in band, the partner too, the fewest VMs, the total nearest min(need, capacity);
+      // else as much of the need as fits
+      ? (srcOut > 0 ? [1, Math.abs(t - target), set.length] : [0, dstOut, set.length, Math.abs(t - target)])
+      : srcOut > 0 ? [set.length, srcOut, -gain, dstOut] : [set.length, 0, dstOut, -gain]
     if (best === null || keyBefore(key, best.key)) best = { key, set }
   }
+  if (l.fillToMean === true) consider(largestFirst(busy, target, false))
   for (const s of subsets(busy, k)) consider(s)
   return best === null ? null : of((best as { set: Vm[] }).set, (best as { key: number[] }).key)
 }
