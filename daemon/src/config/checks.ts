@@ -53,7 +53,7 @@ export const httpAddr: Check = v => {
   const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(v)
   return m !== null && Number(m[2]) <= 65535
     ? null
-    : { problem: `"${v}" is not HOST:PORT`, hint: 'e.g. 127.0.0.1:9470, [::1]:9470, or off to disable the metrics endpoint' }
+    : { problem: `"${v}" is not HOST:PORT`, hint: 'e.g. 127.0.0.1:9470, [::1]:9470, or off to turn off /metrics and the dashboard' }
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const

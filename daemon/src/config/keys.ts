@@ -22,7 +22,7 @@ const key = (name: string, list: boolean, def: string | string[] | null, live: b
   ({ name, env: `PARLEY_${name.toUpperCase().replaceAll('-', '_')}`, list, default: def, live, check: chk, arg, help })
 
 export const KEYS: readonly KeySpec[] = [
-  key('hypervisor', false, 'qemu:///system', false, check.hypervisorUri, 'URI', 'libvirt URI of this host, or memory://NAME[?cpus=N&memory=MiB&vms=NAME:VCPUS:MiB,...] for the simulated backend'),
+  key('hypervisor', false, 'qemu:///system', false, check.hypervisorUri, 'URI', 'libvirt URI of this host, or memory://NAME[?cpus=N&memory=MiB&vms=NAME:VCPUS:MiB,...&listen=HOST:PORT] for the simulated backend (listen= lets other processes migrate to it)'),
   key('migrate-uri', false, null, false, check.migrateUri, 'URI', 'the libvirt URI peers use to migrate to this host (default: derived from --hypervisor)'),
   key('listen', true, ['/ip4/0.0.0.0/tcp/4001'], false, check.listenAddr, 'MULTIADDR', 'libp2p listen address (repeatable)'),
   key('bootstrap', true, [], false, check.bootstrapAddr, 'MULTIADDR', 'a peer to join the cluster through, with its /p2p/ id (repeatable)'),
