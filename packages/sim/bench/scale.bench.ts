@@ -70,9 +70,10 @@ for (const c of list) {
   } catch (err) {
     if (!(err instanceof SimAbortedError)) throw err
     const m = process.memoryUsage()
+    const cpu = process.cpuUsage(cpu0)
     console.log(`${c.hosts} hosts x ${c.vms} VMs: goal < ${c.goalS} s MISSED: stopped at the deadline during ${err.stage} ` +
       `(${err.hostsBuilt} hosts built, ${last.round} rounds done, ${last.migrations} migrations, ${last.outOfBand} out of band); ` +
-      `heap ${(m.heapUsed / MiB).toFixed(0)} MiB, rss peak ${(peakRss / MiB).toFixed(0)} MiB`)
+      `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in ${c.goalS} s of wall time; heap ${(m.heapUsed / MiB).toFixed(0)} MiB, rss peak ${(peakRss / MiB).toFixed(0)} MiB`)
     continue
   }
   const wallS = (performance.now() - t0) / 1000
