@@ -20,4 +20,5 @@ export const USAGE_CODES = {
   CLI005: 'bad component list',
   CLI006: 'cannot write a file',
   CLI007: 'the file exists (psk new without --force)',
+  CLI008: 'the parley-sim program is missing or cannot run',
 } as const
