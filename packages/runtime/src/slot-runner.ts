@@ -41,6 +41,9 @@ export interface SlotHost {
   finish (slot: Slot, interaction: string, role: Term, outcome: 'ended' | 'aborted' | 'expired', reason?: string): void
 }
 
+/** How long a cordoned host waits, at most, before seeking again after a search found no partner. */
+export const DRAIN_RETRY_MS = 150
+
 export function initialTerm (im: LoadedIm): Term { return termFromJson({ a: im.initialRole }) }
 
 export class SlotRunner {
@@ -195,11 +198,16 @@ export class SlotRunner {
 
   /**
    * Nobody accepted: wait before seeking again, doubling up to 8 sample intervals while nobody
-   * does, but go at once when a host announces a partner role (a fresh candidate).
+   * does (a draining host: DRAIN_RETRY_MS), but go at once when a host announces a partner role
+   * (a fresh candidate).
    */
   private async backOff (slot: Slot): Promise<void> {
     const p = this.h.params
-    const ms = Math.min(p.sampleIntervalMs * 2 ** slot.misses, 8 * p.sampleIntervalMs)
+    // a draining host retries soon: its partners re-advertise as soon as they took a VM, and a
+    // sample interval's wait per missed search was the largest pause of a drain
+    const ms = this.h.cordoned
+      ? Math.min(DRAIN_RETRY_MS, p.sampleIntervalMs)
+      : Math.min(p.sampleIntervalMs * 2 ** slot.misses, 8 * p.sampleIntervalMs)
     slot.misses = Math.min(slot.misses + 1, 3)
     const partners = new Set(slot.im.roles.get(slot.peer.roleName)?.partnerRoles ?? [])
     const heard = new AbortController()

@@ -23,8 +23,8 @@ interface Host {
   fns: Record<string, ConstraintFn>
   /** What the fake cluster says: the mean (cores/core) and the other hosts' reported loads. */
   cluster: { mean: number, reports: Array<{ load: number, cordoned: boolean, domains?: number }> }
-  /** Advertisers of `underloaded` this host hears, with their args. */
-  ads: Array<{ peer: string, args: Json }>
+  /** Advertisers of `underloaded` this host hears, with their args (and when heard). */
+  ads: Array<{ peer: string, args: Json, receivedAt?: number }>
 }
 
 async function host (id: string, clock: ManualClock, fabric: MemoryFabric, vms: number[], cordoned = false): Promise<Host> {
@@ -40,7 +40,7 @@ async function host (id: string, clock: ManualClock, fabric: MemoryFabric, vms: 
     using: 'reports' as const
   }
   const model = new LoadModel(hv, clock, params, source, silent, cordoned)
-  const ads: Array<{ peer: string, args: Json }> = []
+  const ads: Array<{ peer: string, args: Json, receivedAt?: number }> = []
   const fns = balanceComponents({
     model, hypervisor: hv, clock, self: () => id, emit: () => {}, arrivalPollMs: 50, arrivalTimeoutMs: 5000,
     advertised: (im, role) => im === IM && role === 'underloaded' ? ads : []
@@ -118,6 +118,72 @@ test('cooldown: a VM that moved is not picked again within cooldownMs, by migrat
   await a.model.refresh(true)
   assert.ok(a.model.movable().some(d => d.name === 'A-vm0'), 'after the cooldown it may move again')
   await a.hv.close(); await b.hv.close()
+})
+
+test('drain: one migration/2 moves every VM that fits the partner\'s headroom, one after another, cooling down or not', async () => {
+  const clock = new ManualClock(0)
+  const fabric = createMemoryFabric()
+  const a = await host('A', clock, fabric, [0.5, 0.25, 0.2, 0], true) // 0.95 cores
+  const b = await host('B', clock, fabric, [])
+  a.cluster.mean = b.cluster.mean = 0.2
+  a.cluster.reports = [{ load: 0.1, cordoned: false }]
+  await warm(clock, a, b)
+  a.model.coolDown('A-vm1') // arrived recently: a drain takes it all the same
+  const drain = async (id: string, headroom: number): Promise<string[]> => {
+    const ctx: ConstraintContext = {
+      interaction: id, im: IM, coordinator: 'A', notes: {},
+      participants: { B: { role: { f: 'underloaded', args: [0.4] }, args: { migrateUri: 'memory://B', capacity: 0.4, headroom, shortfall: 0 } } }
+    }
+    const moving = ask(a, 'migration/2', [atom('A'), atom('B')], ctx)
+    for (let i = 0; i < 20; i++) await clock.advance(1000)
+    assert.equal(await moving, true)
+    return (ctx.notes.moved as Array<{ vm: string }>).map(m => m.vm).sort()
+  }
+  assert.deepEqual(await drain('d1', 0.8), ['A-vm0', 'A-vm1', 'A-vm3'], 'largest first within the headroom (0.75 of 0.8), the idle VM too')
+  assert.deepEqual((await b.hv.list()).map(d => d.name).sort(), ['A-vm0', 'A-vm1', 'A-vm3'], 'all three arrived')
+  assert.deepEqual(await drain('d2', 0.3), ['A-vm2'], 'the rest to the next partner')
+  await a.hv.close(); await b.hv.close()
+})
+
+test('drain: a balance move outside a drain stays one VM per move', async () => {
+  const clock = new ManualClock(0)
+  const fabric = createMemoryFabric()
+  const a = await host('A', clock, fabric, [0.3, 0.3, 0.3, 0.3]) // 1.2 cores: 0.3 of 4, mean 0.2 -> over
+  const b = await host('B', clock, fabric, [])
+  a.cluster.mean = b.cluster.mean = 0.2
+  await warm(clock, a, b)
+  const ctx: ConstraintContext = {
+    interaction: 'b1', im: IM, coordinator: 'A', notes: {},
+    participants: { B: { role: { f: 'underloaded', args: [0.8] }, args: { migrateUri: 'memory://B', capacity: 0.8, headroom: 0.96, shortfall: 0.64 } } }
+  }
+  const moving = ask(a, 'migration/2', [atom('A'), atom('B')], ctx)
+  for (let i = 0; i < 10; i++) await clock.advance(1000)
+  assert.equal(await moving, true)
+  assert.equal((ctx.notes.moved as unknown[]).length, 1)
+  await a.hv.close(); await b.hv.close()
+})
+
+test('drain: after a search that found no partner a cordoned host rests briefly, and a partner announcing anew ends the rest', async () => {
+  const clock = new ManualClock(0)
+  const h = await host('A', clock, createMemoryFabric(), [0.3, 0.3], true)
+  h.cluster.mean = 0.2
+  h.cluster.reports = [{ load: 0.2, cordoned: false }]
+  await warm(clock, h)
+  h.ads.push({ peer: 'B', args: { capacity: 0, headroom: 0, shortfall: 0 }, receivedAt: clock.now() })
+  assert.equal(await ask(h, 'isOverLoaded/0'), true)
+  const alone: ConstraintContext = { interaction: 'i', im: IM, coordinator: 'A', notes: {}, participants: { A: { role: { a: 'overloaded' }, args: {} } } }
+  for (let miss = 0; miss < 4; miss++) {
+    assert.equal(await ask(h, 'noPartner/1', [atom('underloaded')], alone), true)
+    assert.equal(await ask(h, 'isOverLoaded/0'), false, 'resting')
+    await clock.advance(150)
+    assert.equal(await ask(h, 'isOverLoaded/0'), true, `the rest lasts 150 ms, not a sample interval or more (miss ${miss})`)
+  }
+  assert.equal(await ask(h, 'noPartner/1', [atom('underloaded')], alone), true)
+  await clock.advance(50)
+  assert.equal(await ask(h, 'isOverLoaded/0'), false)
+  h.ads[0] = { ...(h.ads[0] as { peer: string, args: Json }), receivedAt: clock.now() } // B announces again
+  assert.equal(await ask(h, 'isOverLoaded/0'), true, 'the partner announcing anew ends the rest')
+  await h.hv.close()
 })
 
 test('cap: with a migration in flight a host accepts no load and starts no move (maxConcurrentMigrations 1)', async () => {

@@ -53,3 +53,23 @@ test('a drain that has ended (the cordoned host reports no load) no longer keeps
   await model.refresh(true)
   assert.equal(model.current.state, 'balanced')
 })
+
+test('a cordoned host ignores the per-VM cooldown: a VM that just arrived leaves with the drain', async () => {
+  const clock = realClock()
+  const hv = createMemoryHypervisor({ id: 'C', fabric: createMemoryFabric(), cpus: 4, memoryMiB: 8192 }, { logger: silent, clock })
+  await hv.define({ name: 'v', vcpus: 1, memoryMiB: 64 })
+  await hv.start('v')
+  const model = new LoadModel(hv, clock, params, { mean: () => ({ mean: 0.5, reports: 1 }), reports: () => [], using: 'reports' }, silent, false)
+  const end = Date.now() + 5000
+  while (model.movable().length === 0) {
+    assert.ok(Date.now() < end, 'the VM never got a CPU figure')
+    await model.refresh(true)
+    await sleep(20)
+  }
+  model.coolDown('v')
+  assert.deepEqual(model.movable().map(d => d.name), [], 'uncordoned: the VM cools down')
+  model.cordoned = true
+  assert.deepEqual(model.movable().map(d => d.name), ['v'], 'cordoned: it may go at once')
+  model.cordoned = false
+  assert.deepEqual(model.movable().map(d => d.name), [], 'uncordoned again: the cooldown holds')
+})

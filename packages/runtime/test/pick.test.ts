@@ -83,9 +83,14 @@ test('minimum improvement: a move must remove that share of the pair\'s squared 
   assert.deepEqual(pickVms([vm('x', 1.95)], { ...wide, minImprovement: 0 }), ['x'])
 })
 
-test('a cordoned host moves whatever fits the partner, idle VMs included, else the smallest within the headroom', () => {
+test('a cordoned host moves every VM that fits the partner up to its upper band, idle VMs included, in one pick', () => {
   const C = { ...L, cordoned: true }
-  assert.deepEqual(pickVms([vm('a', 0.5), vm('b', 0.3), vm('c', 0.2), vm('d', 0)], { ...C, capacity: 0.6 }), ['a', 'd'])
+  const four = [vm('a', 0.5), vm('b', 0.3), vm('c', 0.2), vm('d', 0)]
+  assert.deepEqual(pickVms(four, { ...C, capacity: 0.6, headroom: 1.4 }), ['a', 'b', 'c', 'd'], 'all of them: the headroom takes them')
+  assert.deepEqual(pickVms(four, { ...C, capacity: 0.6, headroom: 0.75 }), ['a', 'c', 'd'], 'largest first within the headroom')
   assert.deepEqual(pickVms([vm('x', 0.25)], { ...C, capacity: 0.12, headroom: 0.3 }), ['x'])
-  assert.deepEqual(pickVms([vm('x', 0.25)], { ...C, capacity: 0.12, headroom: 0.2 }), [])
+  assert.deepEqual(pickVms([vm('x', 0.25)], { ...C, capacity: 0.12, headroom: 0.2 }), [], 'nothing fits: no move')
+  // a partner with no room at all still takes idle VMs, and VMs that barely run
+  const idle = [vm('p', 0), vm('q', 0.004), vm('r', 0.5)]
+  assert.deepEqual(pickVms(idle, { ...C, capacity: 0, headroom: 0 }), ['q', 'p'])
 })

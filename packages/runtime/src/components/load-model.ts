@@ -258,9 +258,12 @@ export class LoadModel {
     return true
   }
 
-  /** Domains this host owns with a known CPU figure, not cooling down. */
+  /**
+   * Domains this host owns with a known CPU figure, not cooling down. A cordoned host ignores the
+   * cooldown: the operator wants every VM out, and a VM that just arrived would hold the drain up.
+   */
   movable (): DomainLoad[] {
-    return (this.latest?.domains ?? []).filter(d => d.cpuCores !== null && !this.inCooldown(d.name))
+    return (this.latest?.domains ?? []).filter(d => d.cpuCores !== null && (this.cordoned || !this.inCooldown(d.name)))
   }
 
   domainCount (): number { return this.latest?.domains.length ?? 0 }

@@ -5,7 +5,8 @@
 //     loaded go first, as the central greedy balancer's do; a draining host does not queue;
 //   * back-off (noPartner/1): a search that found no partner makes the host rest before it plays a
 //     partner-seeking role again: 1, 2, 4, then 8 sample intervals while searches keep failing,
-//     cut short as soon as a host newly advertises the awaited role;
+//     cut short as soon as a host newly advertises the awaited role; a draining host rests at most
+//     DRAIN_REST_MS, and a partner that announces the role anew also ends its rest;
 //   * relief (canRelieve/2): a host in band but above the mean offers load to a host advertising
 //     `underloaded` with a shortfall, that nobody overloaded serves. While the reports show a host
 //     overloaded or draining, or without reports (push-sum), it waits RELIEF_DEFER sustain times
@@ -29,6 +30,8 @@ import type { LoadModel } from './load-model.js'
 export type AdvertisedFn = (im: string, role: string) => ReadonlyArray<{ readonly peer: string, readonly args: Json, readonly receivedAt?: number }>
 
 const MAX_DOUBLINGS = 3
+/** How long a cordoned host rests, at most, after a search that found no partner. */
+export const DRAIN_REST_MS = 150
 /** A relief host just above the mean waits this many sustain times more than one near the band. */
 const RELIEF_SPREAD = 4
 /**
@@ -52,7 +55,7 @@ export function reliefFloor (m: LoadModel): number {
   return 0.0025 * m.current.mean * m.cpus()
 }
 
-interface Rest { readonly until: number, readonly im: string, readonly role: string, readonly seen: ReadonlySet<string> }
+interface Rest { readonly until: number, readonly since: number, readonly im: string, readonly role: string, readonly seen: ReadonlySet<string> }
 
 export class PartnerSearch {
   private misses = 0
@@ -82,10 +85,14 @@ export class PartnerSearch {
   /** No partner playing `role` of `im` took this host's offer, or came: rest before trying again. */
   noPartner (im: string | null, role: string): void {
     this.sync()
-    const ms = this.params.sampleIntervalMs * 2 ** Math.min(this.misses, MAX_DOUBLINGS)
+    const now = this.clock.now()
+    // a drain rests briefly: the partners re-advertise as soon as they took a VM
+    const ms = this.model.cordoned
+      ? Math.min(DRAIN_REST_MS, this.params.sampleIntervalMs)
+      : this.params.sampleIntervalMs * 2 ** Math.min(this.misses, MAX_DOUBLINGS)
     this.misses = Math.min(this.misses + 1, MAX_DOUBLINGS)
     const seen = new Set(im === null || this.advertised === undefined ? [] : this.advertised(im, role).map(a => a.peer))
-    this.rest = { until: this.clock.now() + ms, im: im ?? '', role, seen }
+    this.rest = { until: now + ms, since: now, im: im ?? '', role, seen }
   }
 
   /** Whether an overloaded host may offer its load now (its turn; see the header). */
@@ -104,7 +111,10 @@ export class PartnerSearch {
     this.sync()
     const r = this.rest
     if (r === null) return false
-    const fresh = r.im !== '' && this.advertised !== undefined && this.advertised(r.im, r.role).some(a => !r.seen.has(a.peer))
+    // a new advertiser; for a draining host also one that announced anew since the rest began
+    const cordoned = this.model.cordoned
+    const fresh = r.im !== '' && this.advertised !== undefined && this.advertised(r.im, r.role)
+      .some(a => !r.seen.has(a.peer) || (cordoned && a.receivedAt !== undefined && a.receivedAt > r.since))
     if (this.clock.now() >= r.until || fresh) { this.rest = null; return false }
     return true
   }
