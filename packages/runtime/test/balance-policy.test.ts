@@ -27,7 +27,7 @@ interface Host {
   ads: Array<{ peer: string, args: Json, receivedAt?: number }>
 }
 
-async function host (id: string, clock: ManualClock, fabric: MemoryFabric, vms: number[], cordoned = false): Promise<Host> {
+async function host (id: string, clock: ManualClock, fabric: MemoryFabric, vms: number[], cordoned = false, policy = params): Promise<Host> {
   const hv = createMemoryHypervisor({ id, fabric, cpus: 4, memoryMiB: 8192, bandwidthMiBs: 64 }, { logger: silent, clock })
   for (const [i, cores] of vms.entries()) {
     const name = `${id}-vm${i}`
@@ -39,7 +39,7 @@ async function host (id: string, clock: ManualClock, fabric: MemoryFabric, vms: 
     reports: () => cluster.reports,
     using: 'reports' as const
   }
-  const model = new LoadModel(hv, clock, params, source, silent, cordoned)
+  const model = new LoadModel(hv, clock, policy, source, silent, cordoned)
   const ads: Array<{ peer: string, args: Json, receivedAt?: number }> = []
   const fns = balanceComponents({
     model, hypervisor: hv, clock, self: () => id, emit: () => {}, arrivalPollMs: 50, arrivalTimeoutMs: 5000,
@@ -142,6 +142,27 @@ test('drain: one migration/2 moves every VM that fits the partner\'s headroom, o
   assert.deepEqual(await drain('d1', 0.8), ['A-vm0', 'A-vm1', 'A-vm3'], 'largest first within the headroom (0.75 of 0.8), the idle VM too')
   assert.deepEqual((await b.hv.list()).map(d => d.name).sort(), ['A-vm0', 'A-vm1', 'A-vm3'], 'all three arrived')
   assert.deepEqual(await drain('d2', 0.3), ['A-vm2'], 'the rest to the next partner')
+  await a.hv.close(); await b.hv.close()
+})
+
+test('drain: a batch starts no VM past half the constraint timeout; the rest go in the next interaction', async () => {
+  const clock = new ManualClock(0)
+  const fabric = createMemoryFabric()
+  // 64 MiB at 64 MiB/s: 1 s a VM; a 2 s constraint timeout leaves 1 s for a batch
+  const a = await host('A', clock, fabric, [0.3, 0.2, 0.1], true, resolvePolicy({ ...params, constraintTimeoutMs: 2000 }))
+  const b = await host('B', clock, fabric, [])
+  a.cluster.mean = b.cluster.mean = 0.2
+  a.cluster.reports = [{ load: 0.1, cordoned: false }]
+  await warm(clock, a, b)
+  const ctx: ConstraintContext = {
+    interaction: 't1', im: IM, coordinator: 'A', notes: {},
+    participants: { B: { role: { f: 'underloaded', args: [2] }, args: { migrateUri: 'memory://B', capacity: 2, headroom: 2, shortfall: 0 } } }
+  }
+  const moving = ask(a, 'migration/2', [atom('A'), atom('B')], ctx)
+  for (let i = 0; i < 10; i++) await clock.advance(500)
+  assert.equal(await moving, true)
+  assert.deepEqual((ctx.notes.moved as Array<{ vm: string }>).map(m => m.vm), ['A-vm0'])
+  assert.deepEqual((await a.hv.list()).map(d => d.name).sort(), ['A-vm1', 'A-vm2'])
   await a.hv.close(); await b.hv.close()
 })
 

@@ -112,8 +112,15 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
         throw new NothingToMoveError(c.need, capacity)
       }
       const moved: MovedVm[] = []
+      // a drain batch runs inside one constraint call: start no VM past half its timeout, so the
+      // call ends in time and the rest go in the next interaction
+      const batchEnd = clock.now() + params.constraintTimeoutMs / 2
       for (const name of pick) {
         if (ctx.signal?.aborted === true) break // the interaction was aborted: move no further VM
+        if (moved.length > 0 && clock.now() >= batchEnd) {
+          log.info({ interaction: ctx.interaction, moved: moved.length, left: pick.length - moved.length }, 'batch time spent: the other VMs go in the next interaction')
+          break
+        }
         if (await model.migrationsInFlight() >= params.maxConcurrentMigrations) {
           log.info({ interaction: ctx.interaction, vm: name, cap: params.maxConcurrentMigrations }, 'migration cap reached: no further VM now')
           break
