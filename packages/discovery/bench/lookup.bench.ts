@@ -1,164 +1,221 @@
 /**
- * Role-lookup latency over real libp2p on loopback: N nodes in one process (tcp + noise + yamux +
- * pnet + kad-dht + gossipsub), one bootstrap address. Measures, for N = 50 and 100:
- *  - DHT path: findCandidates from a node with no gossip state for the IM (dhtOnly), first candidate
- *    (limit 1) and the full query (limit 20), with DHT messages (SEND_QUERY) per lookup;
- *  - gossip path: findCandidates from a follower whose table is warm, and announcement propagation
- *    time (advertise -> 'announcement' event at each follower);
- *  - RSS per node.
- * Env: PARLEY_BENCH_SIZES (default "50,100"), PARLEY_BENCH_LOOKUPS (default 200), PARLEY_SEED,
- * PARLEY_BENCH_DHT_ALPHA / PARLEY_BENCH_DHT_SELF_MS (kad-dht tuning to compare).
+ * Role-lookup latency over real libp2p on loopback (tcp + noise + yamux + PSK + kad-dht + gossipsub),
+ * with the N nodes spread over W worker processes driven over IPC, so a lookup measures the network
+ * path rather than one event loop shared by every node. For N = 50 and 100:
+ *  - DHT path: findCandidates({ dhtOnly, follow: false }) by nodes of worker 0 for roles advertised
+ *    by nodes of the other workers: first candidate (limit 1) and the full query (limit 20), DHT
+ *    requests per lookup, new dials, and where the time goes (stream open, answer);
+ *  - gossip path (what the runtime asks first): advertise -> announcement at followers in worker 0,
+ *    and findCandidates({ gossipOnly }) on their warm tables;
+ *  - event-loop delay and CPU per worker; RSS per node (per worker, and one node alone in a worker).
+ * Env: PARLEY_BENCH_SIZES ("50,100"), PARLEY_BENCH_WORKERS (5), PARLEY_BENCH_LOOKUPS (200), PARLEY_SEED,
+ * PARLEY_BENCH_NODE_INIT: JSON settings of every node, e.g. '{"dht": {"alpha": 3}}' (unset: the defaults).
+ * PARLEY_BENCH_SEEKER_VARIANTS: a JSON list of settings for worker 0's seekers, e.g. the defaults
+ * before and after this bench's tuning: '[{"dht": {"alpha": 10, "disjointPaths": 20, "providerQuorum":
+ * 1000}, "connectionMonitor": {"pingIntervalMs": 10000, "pingTimeoutMs": 5000}}, {}]'. Lookups take
+ * turns between the variants in one cluster, so they meet the same load (the machine is shared).
+ * PARLEY_BENCH_WORKERS=1 puts every node in one process (the old single-process figure).
+ * PARLEY_BENCH_PROFILE_DIR: write a CPU profile of worker 0 (the seekers) there.
  */
-import { spawnSync } from 'node:child_process'
 import { availableParallelism, loadavg } from 'node:os'
-import { fileURLToPath } from 'node:url'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { pino } from 'pino'
-import { createLibp2pDiscovery, generateSwarmKey, routingTableSize, type Libp2pDiscovery } from '../src/index.js'
-
-const rt = (p: Libp2pDiscovery): number => routingTableSize(p.libp2p.services.dht)
+import { generateSwarmKey, type Libp2pDiscoveryInit } from '../src/index.js'
+import { WorkerProcess } from './ipc.js'
+import { dhtFigures, printDhtFigures, type DhtLookup } from './lookup-figures.js'
+import type { LookupResult } from './lookup-worker.js'
 import { mb, print, round, seededRandom, summary } from './stats.js'
 
 const sizes = (process.env.PARLEY_BENCH_SIZES ?? '50,100').split(',').map(Number)
+const workerCount = Math.max(1, Number(process.env.PARLEY_BENCH_WORKERS ?? 5))
 const lookups = Number(process.env.PARLEY_BENCH_LOOKUPS ?? 200)
 const seed = Number(process.env.PARLEY_SEED ?? Date.now() % 1_000_000)
-const logger = pino({ level: 'error' })
-const dht = {
-  ...(process.env.PARLEY_BENCH_DHT_ALPHA !== undefined ? { alpha: Number(process.env.PARLEY_BENCH_DHT_ALPHA) } : {}),
-  ...(process.env.PARLEY_BENCH_DHT_SELF_MS !== undefined ? { querySelfIntervalMs: Number(process.env.PARLEY_BENCH_DHT_SELF_MS) } : {})
-}
+/** settings of every node, e.g. '{"dht": {"alpha": 3}}' (unset: the node's defaults) */
+const nodeInit: Partial<Libp2pDiscoveryInit> = JSON.parse(process.env.PARLEY_BENCH_NODE_INIT ?? '{}')
+/** settings of the seekers (worker 0), on top of every node's: one variant by default */
+const variants: Array<Partial<Libp2pDiscoveryInit>> = JSON.parse(process.env.PARLEY_BENCH_SEEKER_VARIANTS ?? '[{}]')
+const seekerInit = (variant: Partial<Libp2pDiscoveryInit>): Partial<Libp2pDiscoveryInit> => ({ ...nodeInit, ...variant, dht: { ...nodeInit.dht, ...variant.dht } })
+const WORKER = new URL('./lookup-worker.js', import.meta.url)
+const ROLES = 10
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
-async function startCluster (n: number): Promise<Libp2pDiscovery[]> {
-  const psk = generateSwarmKey()
-  const first = await createLibp2pDiscovery({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], psk, dht, stopTimeoutMs: 15_000 }, { logger })
-  const boot = [first.addresses()[0]]
-  const peers = [first]
-  // start in batches of 10 and let each batch join before the next: noise handshakes dominate
-  // startup CPU, and a burst of 100 simultaneous joins starves the bootstrap node
-  for (let i = 1; i < n; i += 10) {
-    const batch = await Promise.all(Array.from({ length: Math.min(10, n - i) }, async () =>
-      await createLibp2pDiscovery({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: boot, psk, dht, stopTimeoutMs: 15_000 }, { logger })))
-    peers.push(...batch)
-    for (let w = 0; w < 100 && !batch.every(p => rt(p) > 0); w++) await sleep(200)
+interface NodeRef { worker: number, index: number, peerId: string, addr: string }
+interface Load { nodes: number, lagP50: number, lagP99: number, lagMax: number, cores: number }
+
+async function run (n: number, rand: () => number): Promise<Record<string, unknown>> {
+  const w = Math.min(workerCount, n)
+  const profile = process.env.PARLEY_BENCH_PROFILE_DIR
+  const workers = Array.from({ length: w }, (_, i) => new WorkerProcess(`worker ${i}`, WORKER, i === 0 && profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []))
+  // two more workers: one node alone (its RSS), and none at all (the reference every RSS is measured against)
+  const alone = new WorkerProcess('alone', WORKER)
+  const empty = new WorkerProcess('empty', WORKER)
+  try {
+    return await measure(n, workers, alone, empty, rand)
+  } finally {
+    await Promise.all([...workers, alone, empty].map(async x => { await x.close() }))
   }
-  return peers
 }
 
+async function measure (n: number, workers: WorkerProcess[], alone: WorkerProcess, empty: WorkerProcess, rand: () => number): Promise<Record<string, unknown>> {
+  const w = workers.length
+  const counts = workers.map((_, i) => Math.floor(n / w) + (i < n % w ? 1 : 0))
+  const psk = generateSwarmKey()
+  const nodes: NodeRef[][] = workers.map(() => [])
+  const add = (wi: number, made: Array<{ peerId: string, addr: string }>): void => {
+    for (const m of made) nodes[wi].push({ worker: wi, index: nodes[wi].length, ...m })
+  }
 
-async function run (n: number, rand: () => number): Promise<void> {
-  global.gc?.()
-  const rssBefore = process.memoryUsage().rss
+  // one seed node, then the first node of every other worker, then the rest in parallel, each
+  // worker's nodes joining through two first nodes (not all through the seed, whose handshakes would
+  // then pace the whole start)
   const t0 = performance.now()
-  const peers = await startCluster(n)
+  add(0, await workers[0].call('start', { count: 1, psk, bootstrap: [], init: nodeInit, batch: 1 }))
+  const seedAddr = nodes[0][0].addr
+  for (let i = 1; i < w; i++) add(i, await workers[i].call('start', { count: 1, psk, bootstrap: [seedAddr], init: nodeInit, batch: 1 }))
+  const seekerVariant = new Map<number, number>()
+  await Promise.all(workers.map(async (x, i) => {
+    const bootstrap = [...new Set([nodes[i][0].addr, nodes[(i + 1) % w][0].addr])]
+    if (i > 0 || variants.length === 1) {
+      if (counts[i] > 1) add(i, await x.call('start', { count: counts[i] - 1, psk, bootstrap, init: nodeInit, batch: 5 }))
+      return
+    }
+    for (const [v, variant] of variants.entries()) {
+      const count = Math.floor((counts[0] - 1) / variants.length) + (v < (counts[0] - 1) % variants.length ? 1 : 0)
+      const made: Array<{ peerId: string, addr: string }> = await x.call('start', { count, psk, bootstrap, init: seekerInit(variant), batch: 5 })
+      for (let k = 0; k < made.length; k++) seekerVariant.set(nodes[0].length + k, v)
+      add(0, made)
+    }
+  }))
+  if (variants.length === 1) for (const x of nodes[0]) seekerVariant.set(x.index, 0)
   const started = performance.now() - t0
-  const want = Math.min(n - 1, 15)
-  for (let i = 0; i < 120 && !peers.every(p => rt(p) >= want); i++) await sleep(500)
+  // every routing table with 10 peers, or 90 s: tables fill at each node's self-query (every 30 s)
+  const want = Math.min(n - 1, 10)
+  const tables = async (): Promise<number[]> => (await Promise.all(workers.map(async x => await x.call<number[]>('tables')))).flat().sort((a, b) => a - b)
+  for (let i = 0; i < 90 && (await tables())[0] < want; i++) await sleep(1000)
   const settled = performance.now() - t0
   await sleep(3000)
-  const tables = peers.map(rt).sort((a, b) => a - b)
-  print(`\n### ${n} nodes: started in ${round(started / 1000, 1)} s, routing tables >= ${want} after ${round(settled / 1000, 1)} s (min ${tables[0]}, median ${tables[tables.length >> 1]}, max ${tables[tables.length - 1]})`)
+  const rt = await tables()
+  const links = (await Promise.all(workers.map(async x => await x.call<Array<{ rt: number, conns: number, rtConnected: number }>>('links')))).flat()
+  const connFigures = { conns: summary(links.map(l => l.conns)), rtConnectedShare: round(links.reduce((a, l) => a + l.rtConnected, 0) / Math.max(1, links.reduce((a, l) => a + l.rt, 0))) }
+  print(`\n### ${n} nodes in ${w} worker process(es) (${counts.join('/')}): started in ${round(started / 1000, 1)} s, routing tables >= ${want} after ${round(settled / 1000, 1)} s (min ${rt[0]}, median ${rt[rt.length >> 1]}, max ${rt[rt.length - 1]})`)
 
-  // advertisers: 10 roles of one IM, each on a different node
-  const im = `bench-${n}-${seed}`
-  const roles = Array.from({ length: 10 }, (_, i) => `role${i}`)
-  const advertisers = roles.map((_, i) => peers[1 + Math.floor(i * (n - 1) / roles.length)])
-  const provideTimes: number[] = []
-  for (const [i, p] of advertisers.entries()) {
-    const t = performance.now()
-    await p.advertise(im, roles[i], { free: i })
-    provideTimes.push(performance.now() - t)
-  }
-  print(`advertise (gossip publish + DHT provide): ${JSON.stringify(summary(provideTimes))} ms`)
+  print(`connections per node ${JSON.stringify(connFigures.conns)}; ${round(connFigures.rtConnectedShare * 100, 1)}% of routing-table entries have an open connection`)
 
-  // DHT path: seekers never follow the IM's topic before the lookup
-  const firstLat: number[] = []
-  const fullLat: number[] = []
-  const firstMsgs: number[] = []
-  const fullMsgs: number[] = []
-  let misses = 0
-  let errors = 0
-  const used = new Set<Libp2pDiscovery>(advertisers)
-  const candidates = peers.filter(p => !used.has(p))
-  const lag = monitorEventLoopDelay({ resolution: 10 })
-  lag.enable()
-  for (let i = 0; i < lookups; i++) {
-    const seeker = candidates[Math.floor(rand() * candidates.length)]
-    const r = Math.floor(rand() * roles.length)
-    const full = i % 4 === 3
-    const before = seeker.stats().dhtMessages
-    const t = performance.now()
-    try {
-      const cs = await seeker.findCandidates(im, roles[r], { dhtOnly: true, follow: false, limit: full ? 20 : 1, timeoutMs: 5000 })
-      const dt = performance.now() - t
-      if (!cs.some(c => c.peerId === advertisers[r].peerId)) misses++
-      ;(full ? fullLat : firstLat).push(dt)
-      ;(full ? fullMsgs : firstMsgs).push(seeker.stats().dhtMessages - before)
-    } catch {
-      errors++
-    }
-  }
-  print(`DHT path, first candidate (limit 1): latency ${JSON.stringify(summary(firstLat))} ms; DHT messages/lookup ${JSON.stringify(summary(firstMsgs))}`)
-  print(`DHT path, full query (limit 20):     latency ${JSON.stringify(summary(fullLat))} ms; DHT messages/lookup ${JSON.stringify(summary(fullMsgs))}`)
-  lag.disable()
-  print(`DHT path: ${lookups} lookups, ${misses} did not return the advertiser, ${errors} failed; event-loop delay during lookups p50 ${round(lag.percentile(50) / 1e6)} ms, p99 ${round(lag.percentile(99) / 1e6)} ms (CPU contention of ${n} nodes in one process)`)
+  // background load of an idle cluster: gossipsub heartbeats, DHT maintenance, announcements
+  const loads = async (reset: boolean): Promise<Load[]> => await Promise.all(workers.map(async x => await x.call<Load>('load', { reset })))
+  await loads(true)
+  await sleep(5000)
+  const idle = await loads(true)
+  const idleCoresPerNode = idle.reduce((a, l) => a + l.cores, 0) / n
+  print(`idle cluster: ${round(idle.reduce((a, l) => a + l.cores, 0))} cores in all (${round(idleCoresPerNode * 1000, 1)} millicores per node); event-loop delay p99 per worker ${idle.map(l => round(l.lagP99, 1)).join('/')} ms`)
 
-  // gossip path: followers with a warm table
-  const followers = candidates.slice(0, Math.min(20, candidates.length))
-  const im2 = `${im}-gossip`
-  for (const f of followers) f.follow(im2)
+  await alone.call('start', { count: 1, psk, bootstrap: [seedAddr], init: nodeInit, batch: 1 })
+  for (let i = 0; i < 30 && (await alone.call<number[]>('tables'))[0] === 0; i++) await sleep(500)
   await sleep(3000)
-  const arrivals: number[] = []
+  const rssOf = async (x: WorkerProcess): Promise<number> => (await x.call<{ rss: number }>('memory')).rss
+  const [base, one, ...mem] = await Promise.all([empty, alone, ...workers].map(rssOf))
+  const perNode = mem.map((r, i) => (r - base) / counts[i])
+  print(`RSS per node: ${perNode.map(mb).join('/')} MB per worker ((worker RSS - an empty worker's ${mb(base)} MB) / its nodes); one node alone in a worker: ${mb(one - base)} MB (${mb(one)} MB in all)`)
+
+  // advertisers: one per role, in workers 1..w-1 (worker 0 when there is only one)
+  const im = `bench-${n}-${seed}`
+  const roles = Array.from({ length: ROLES }, (_, i) => `role${i}`)
+  const others = w > 1 ? nodes.slice(1) : nodes
+  const advertisers = roles.map((_, i) => {
+    const ws = others[i % others.length]
+    return ws[(1 + Math.floor(i / others.length)) % ws.length]
+  })
+  const advertiseMs: number[] = []
+  for (const [i, a] of advertisers.entries()) {
+    advertiseMs.push((await workers[a.worker].call<{ ms: number }>('advertise', { node: a.index, im, role: roles[i], args: { free: i }, awaitDht: true })).ms)
+  }
+  print(`advertise (gossip publish + DHT provide): ${JSON.stringify(summary(advertiseMs))} ms`)
+
+  // DHT path: seekers in worker 0 (not the seed) that never followed the IM; with several seeker
+  // variants, lookups take turns between them, so each variant meets the same cluster and load
+  const adSet = new Set(advertisers.map(a => a.peerId))
+  const seekers = nodes[0].filter(x => x.index > 0 && !adSet.has(x.peerId))
+  const byVariant = variants.map((_, v) => seekers.filter(x => seekerVariant.get(x.index) === v))
+  const done: DhtLookup[][] = variants.map(() => [])
+  await loads(true)
+  for (let i = 0; i < lookups; i++) {
+    const v = i % variants.length
+    const group = byVariant[v]
+    const s = group[Math.floor(rand() * group.length)]
+    const r = Math.floor(rand() * ROLES)
+    const full = Math.floor(i / variants.length) % 4 === 3
+    const result = await workers[0].call<LookupResult>('lookup', { node: s.index, im, role: roles[r], limit: full ? 20 : 1, timeoutMs: 5000, path: 'dht' })
+    done[v].push({ result, wanted: advertisers[r].peerId, full })
+  }
+  const during = await loads(true)
+  const dhtByVariant = variants.map((variant, v) => ({ variant, ...dhtFigures(done[v]) }))
+  for (const [v, f] of dhtByVariant.entries()) {
+    printDhtFigures(variants.length > 1 ? ` [seekers ${JSON.stringify(variants[v])}]` : '', f, done[v].length)
+  }
+  print(`during DHT lookups: event-loop delay p99 per worker ${during.map(l => round(l.lagP99, 1)).join('/')} ms (max ${during.map(l => round(l.lagMax)).join('/')}), CPU ${during.map(l => round(l.cores)).join('/')} cores`)
+
+  // gossip path: followers in worker 0 hold a warm table; announcements come from the other workers
+  const followers = seekers.slice(0, 20)
+  const im2 = `${im}-gossip`
+  await workers[0].call('follow', { nodes: followers.map(f => f.index), im: im2 })
+  await workers[0].call('listen', { nodes: followers.map(f => f.index), im: im2 })
+  await sleep(3000)
+  // k 0-9: each advertiser's first announcement on the topic (it has just joined it); k 10-19: the
+  // same advertisers 3 s later, now in the topic's mesh (a host that changes role: the runtime's case)
   const sentAt = new Map<number, number>()
-  const firstSeen = new Set<string>()
-  const offs = followers.map(f => f.on('announcement', (a) => {
-    const k = (a.args as any)?.k
-    const t = sentAt.get(k)
-    // refreshes and re-announcements repeat k: only the first arrival per follower counts
-    if (a.imHash !== im2 || t === undefined || firstSeen.has(`${f.peerId}/${k}`)) return
-    firstSeen.add(`${f.peerId}/${k}`)
-    arrivals.push(performance.now() - t)
-  }))
-  for (let k = 0; k < 10; k++) {
-    sentAt.set(k, performance.now())
-    await advertisers[k % advertisers.length].advertise(im2, 'underloaded', { k }, { awaitDht: false })
+  const announce = async (k: number): Promise<void> => {
+    const a = advertisers[k % advertisers.length]
+    sentAt.set(k, (await workers[a.worker].call<{ sentAt: number }>('advertise', { node: a.index, im: im2, role: 'underloaded', args: { k }, awaitDht: false })).sentAt)
     await sleep(300)
   }
+  for (let k = 0; k < 10; k++) await announce(k)
+  await sleep(3000)
+  for (let k = 10; k < 20; k++) await announce(k)
   await sleep(2000)
-  offs.forEach(off => { off() })
+  const firstArrival = new Map<string, { k: number, ms: number }>()
+  for (const x of await workers[0].call<Array<{ peer: string, k: number, at: number }>>('arrivals')) {
+    const key = `${x.peer}/${x.k}`
+    if (!firstArrival.has(key)) firstArrival.set(key, { k: x.k, ms: x.at - sentAt.get(x.k)! })
+  }
+  const arrived = [...firstArrival.values()]
+  const propagation = summary(arrived.filter(x => x.k < 10).map(x => x.ms))
+  const propagationWarm = summary(arrived.filter(x => x.k >= 10).map(x => x.ms))
   const gossipLat: number[] = []
   let gossipFound = 0
   for (let i = 0; i < lookups; i++) {
     const f = followers[i % followers.length]
-    const t = performance.now()
-    const cs = await f.findCandidates(im2, 'underloaded', { gossipOnly: true, limit: 5 })
-    gossipLat.push(performance.now() - t)
-    gossipFound += cs.length
+    const res = await workers[0].call<LookupResult>('lookup', { node: f.index, im: im2, role: 'underloaded', limit: 5, timeoutMs: 5000, path: 'gossip' })
+    gossipLat.push(round(res.ms, 3))
+    gossipFound += res.found.length
   }
-  print(`gossip propagation (advertise -> announcement at ${followers.length} followers): ${JSON.stringify(summary(arrivals))} ms, ${arrivals.length}/${10 * followers.length} delivered`)
-  print(`gossip path lookup (warm table, limit 5): latency ${JSON.stringify(summary(gossipLat.map(x => round(x, 3))))} ms, ${round(gossipFound / lookups, 1)} candidates/lookup, 0 network messages`)
+  const gossipFigures = { propagation, propagationWarm, expected: 10 * followers.length, lookup: summary(gossipLat), candidatesPerLookup: round(gossipFound / lookups, 1) }
+  print(`gossip propagation, advertise in workers 1..${w - 1} -> announcement at ${followers.length} followers in worker 0: an advertiser's first announcement on the topic ${JSON.stringify(propagation)} ms (${propagation.n}/${gossipFigures.expected} delivered); once in the topic's mesh ${JSON.stringify(propagationWarm)} ms (${propagationWarm.n}/${gossipFigures.expected})`)
+  print(`gossip path lookup (warm table, limit 5): latency ${JSON.stringify(gossipFigures.lookup)} ms, ${gossipFigures.candidatesPerLookup} candidates/lookup, 0 network messages`)
 
-  global.gc?.()
-  const rss = process.memoryUsage().rss
-  print(`RSS: ${mb(rss)} MB total, ${mb((rss - rssBefore) / n)} MB per node (growth over ${mb(rssBefore)} MB before start)`)
-
-  const ts = performance.now()
-  await Promise.all(peers.map(async p => { await p.stop() }))
-  print(`stopped ${n} nodes in ${round((performance.now() - ts) / 1000, 1)} s`)
+  return {
+    nodes: n,
+    workers: w,
+    startedS: round(started / 1000, 1),
+    settledS: round(settled / 1000, 1),
+    routingTable: { min: rt[0], median: rt[rt.length >> 1], max: rt[rt.length - 1] },
+    connections: connFigures,
+    advertise: summary(advertiseMs),
+    dht: variants.length === 1 ? dhtByVariant[0] : dhtByVariant,
+    gossip: gossipFigures,
+    load: { idleMillicoresPerNode: round(idleCoresPerNode * 1000, 1), lookupLagP99: during.map(l => round(l.lagP99, 1)), lookupCores: during.map(l => round(l.cores)) },
+    rssPerNodeMB: perNode.map(mb),
+    rssAloneMB: { node: mb(one - base), emptyWorker: mb(base), total: mb(one) }
+  }
 }
 
-const only = process.env.PARLEY_BENCH_ONE_SIZE
-if (only === undefined) {
-  print(`# discovery lookup bench: sizes ${sizes.join(',')}, ${lookups} lookups each, seed ${seed} (replay with PARLEY_SEED=${seed}), node ${process.version}, DHT tuning ${JSON.stringify(dht)} (empty: the node's defaults), ${availableParallelism()} cores, load average ${loadavg().map(x => round(x, 1)).join(' ')}`)
-  // one child process per size, so that RSS per node is not skewed by the previous cluster
-  for (const n of sizes) {
-    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
-      stdio: 'inherit', env: { ...process.env, PARLEY_BENCH_ONE_SIZE: String(n), PARLEY_SEED: String(seed + n) }
-    })
-    if (r.status !== 0) { print(`size ${n} failed with status ${r.status}`); process.exitCode = 1 }
+print(`# discovery lookup bench: ${sizes.join(',')} nodes over ${workerCount} worker processes, ${lookups} lookups per path, seed ${seed} (replay with PARLEY_SEED=${seed}), node ${process.version}, node settings ${JSON.stringify(nodeInit)} (empty: the defaults), ${availableParallelism()} cores, load average ${loadavg().map(x => round(x, 1)).join(' ')}`)
+print('# goal at 100 nodes: p50 < 50 ms, p99 < 250 ms')
+const results: Array<Record<string, unknown>> = []
+for (const n of sizes) {
+  try {
+    results.push(await run(n, seededRandom(seed + n)))
+  } catch (err) {
+    print(`size ${n} failed: ${(err as Error).message}`)
+    process.exitCode = 1
   }
-} else {
-  await run(Number(only), seededRandom(seed))
-  // every stop is bounded; do not wait for stragglers of abandoned stops
-  process.exit(0)
 }
+print(JSON.stringify({ bench: 'discovery-lookup', seed, workers: workerCount, lookups, nodeInit, variants, results }))
+process.exit()

@@ -17,7 +17,8 @@ import { decodeResponse, encodeRequest } from '../core/wire.js'
 import { StoppedError } from '../errors.js'
 import type { Discovery, DiscoveryComponents, DiscoveryInit, Json, RequestOptions } from '../types.js'
 import { ARTEFACT_PROTOCOL, fetchArtefactFrom, serveArtefact } from './artefact-protocol.js'
-import { buildNode, routingTableSize, type NodeOptions, type ParleyServices } from './node.js'
+import { buildNode, DEFAULT_PROVIDER_QUORUM, routingTableSize, type NodeOptions, type ParleyServices } from './node.js'
+import { readProviderQuery } from './provider-query.js'
 import { exchange, MAX_STREAMS_PER_CONNECTION, serveStream } from './requests.js'
 
 export interface Libp2pDiscoveryInit extends DiscoveryInit, NodeOptions {
@@ -55,6 +56,7 @@ export async function createLibp2pDiscovery (init: Libp2pDiscoveryInit, componen
   const events = new Emitter(log)
   const stats: DiscoveryStats = { dhtQueries: 0, dhtMessages: 0, gossipPublished: 0, gossipReceived: 0 }
   const { dht, pubsub } = node.services
+  const providerQuorum = init.dht?.providerQuorum ?? DEFAULT_PROVIDER_QUORUM
   let stopped = false
 
   const routing: RoutingTransport = {
@@ -77,21 +79,12 @@ export async function createLibp2pDiscovery (init: Libp2pDiscoveryInit, componen
     },
     findProviders: async (key: CID, signal, onProvider) => {
       stats.dhtQueries++
-      const stop = new AbortController()
-      const both = AbortSignal.any([signal, stop.signal])
-      try {
-        for await (const ev of dht.findProviders(key, { signal: both })) {
-          if (ev.name === 'SEND_QUERY') stats.dhtMessages++
-          if (ev.name !== 'PROVIDER') continue
-          for (const p of ev.providers) {
-            if (p.multiaddrs.length > 0) await node.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
-            if (!onProvider(p.id.toString())) { stop.abort(); return }
-          }
-        }
-      } catch (err) {
-        if (stop.signal.aborted && !signal.aborted) return
-        throw err
-      }
+      // ending the iteration early makes kad-dht abort the query's requests in flight
+      await readProviderQuery(dht.findProviders(key, { signal }), providerQuorum, {
+        onSend: () => { stats.dhtMessages++ },
+        learn: async (id, multiaddrs) => { await node.peerStore.merge(id, { multiaddrs }).catch(() => {}) },
+        onProvider
+      })
     }
   }
 
