@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { pino } from 'pino'
-import { createLibp2pDiscovery, routingTableSize, type Libp2pDiscovery, type Libp2pDiscoveryInit } from '../src/index.js'
+import { createLibp2pDiscovery, routingTableSize, type DiscoveryStats, type Libp2pDiscovery, type Libp2pDiscoveryInit } from '../src/index.js'
 import { serveCalls } from './ipc.js'
 import { traceQueries, type QueryTrace } from './query-trace.js'
 
@@ -25,6 +25,19 @@ const lag = monitorEventLoopDelay({ resolution: 10 })
 lag.enable()
 let cpuMark = process.cpuUsage()
 let wallMark = performance.now()
+
+const traffic = (): DiscoveryStats => {
+  const t: DiscoveryStats = { dhtQueries: 0, dhtMessages: 0, gossipPublished: 0, gossipReceived: 0 }
+  for (const n of nodes) {
+    const s = n.stats()
+    t.dhtQueries += s.dhtQueries
+    t.dhtMessages += s.dhtMessages
+    t.gossipPublished += s.gossipPublished
+    t.gossipReceived += s.gossipReceived
+  }
+  return t
+}
+let trafficMark = traffic()
 
 /** announcement arrivals recorded by `listen`: follower, args.k, wall-clock ms */
 const arrivals: Array<{ peer: string, k: number, at: number }> = []
@@ -96,18 +109,23 @@ serveCalls({
     return { ms, found, error, trace: a.path === 'dht' ? tracer.end() : null }
   },
 
-  /** Event-loop delay and CPU since the last reset (reset: true starts a new window). */
+  /** Event-loop delay, CPU and the nodes' own traffic since the last reset (reset: true starts a new window). */
   load: (a: { reset?: boolean }) => {
     const cpu = process.cpuUsage(cpuMark)
     const wall = performance.now() - wallMark
+    const now = traffic()
     const out = {
       nodes: nodes.length,
       lagP50: lag.percentile(50) / 1e6,
       lagP99: lag.percentile(99) / 1e6,
       lagMax: lag.max / 1e6,
-      cores: (cpu.user + cpu.system) / 1000 / Math.max(1, wall)
+      cores: (cpu.user + cpu.system) / 1000 / Math.max(1, wall),
+      /** per second, all of this worker's nodes together */
+      dhtQueries: (now.dhtQueries - trafficMark.dhtQueries) * 1000 / Math.max(1, wall),
+      dhtRequests: (now.dhtMessages - trafficMark.dhtMessages) * 1000 / Math.max(1, wall),
+      gossipReceived: (now.gossipReceived - trafficMark.gossipReceived) * 1000 / Math.max(1, wall)
     }
-    if (a.reset === true) { lag.reset(); cpuMark = process.cpuUsage(); wallMark = performance.now() }
+    if (a.reset === true) { lag.reset(); cpuMark = process.cpuUsage(); wallMark = performance.now(); trafficMark = now }
     return out
   },
 

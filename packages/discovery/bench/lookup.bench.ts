@@ -15,7 +15,8 @@
  * 1000}, "connectionMonitor": {"pingIntervalMs": 10000, "pingTimeoutMs": 5000}}, {}]'. Lookups take
  * turns between the variants in one cluster, so they meet the same load (the machine is shared).
  * PARLEY_BENCH_WORKERS=1 puts every node in one process (the old single-process figure).
- * PARLEY_BENCH_PROFILE_DIR: write a CPU profile of worker 0 (the seekers) there.
+ * PARLEY_BENCH_PROFILE_DIR: write a CPU profile of one worker there (PARLEY_BENCH_PROFILE_WORKER,
+ * default 0: the seekers; another shows the background load of nodes that only serve).
  */
 import { availableParallelism, loadavg } from 'node:os'
 import { generateSwarmKey, type Libp2pDiscoveryInit } from '../src/index.js'
@@ -37,13 +38,20 @@ const WORKER = new URL('./lookup-worker.js', import.meta.url)
 const ROLES = 10
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
+/** the cluster's own traffic per node and second, from the nodes' counters */
+function traffic (loads: Load[], n: number): string {
+  const sum = (k: 'dhtQueries' | 'dhtRequests' | 'gossipReceived'): number => round(loads.reduce((a, l) => a + l[k], 0) / n, 2)
+  return `per node and second: ${sum('dhtQueries')} DHT queries, ${sum('dhtRequests')} DHT requests sent, ${sum('gossipReceived')} gossip messages received`
+}
+
 interface NodeRef { worker: number, index: number, peerId: string, addr: string }
-interface Load { nodes: number, lagP50: number, lagP99: number, lagMax: number, cores: number }
+interface Load { nodes: number, lagP50: number, lagP99: number, lagMax: number, cores: number, dhtQueries: number, dhtRequests: number, gossipReceived: number }
 
 async function run (n: number, rand: () => number): Promise<Record<string, unknown>> {
   const w = Math.min(workerCount, n)
   const profile = process.env.PARLEY_BENCH_PROFILE_DIR
-  const workers = Array.from({ length: w }, (_, i) => new WorkerProcess(`worker ${i}`, WORKER, i === 0 && profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []))
+  const profiled = Number(process.env.PARLEY_BENCH_PROFILE_WORKER ?? 0)
+  const workers = Array.from({ length: w }, (_, i) => new WorkerProcess(`worker ${i}`, WORKER, i === profiled && profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []))
   // two more workers: one node alone (its RSS), and none at all (the reference every RSS is measured against)
   const alone = new WorkerProcess('alone', WORKER)
   const empty = new WorkerProcess('empty', WORKER)
@@ -105,7 +113,7 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
   await sleep(5000)
   const idle = await loads(true)
   const idleCoresPerNode = idle.reduce((a, l) => a + l.cores, 0) / n
-  print(`idle cluster: ${round(idle.reduce((a, l) => a + l.cores, 0))} cores in all (${round(idleCoresPerNode * 1000, 1)} millicores per node); event-loop delay p99 per worker ${idle.map(l => round(l.lagP99, 1)).join('/')} ms`)
+  print(`idle cluster: ${round(idle.reduce((a, l) => a + l.cores, 0))} cores in all (${round(idleCoresPerNode * 1000, 1)} millicores per node); ${traffic(idle, n)}; event-loop delay p99 per worker ${idle.map(l => round(l.lagP99, 1)).join('/')} ms`)
 
   await alone.call('start', { count: 1, psk, bootstrap: [seedAddr], init: nodeInit, batch: 1 })
   for (let i = 0; i < 30 && (await alone.call<number[]>('tables'))[0] === 0; i++) await sleep(500)
@@ -150,7 +158,7 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
   for (const [v, f] of dhtByVariant.entries()) {
     printDhtFigures(variants.length > 1 ? ` [seekers ${JSON.stringify(variants[v])}]` : '', f, done[v].length)
   }
-  print(`during DHT lookups: event-loop delay p99 per worker ${during.map(l => round(l.lagP99, 1)).join('/')} ms (max ${during.map(l => round(l.lagMax)).join('/')}), CPU ${during.map(l => round(l.cores)).join('/')} cores`)
+  print(`during DHT lookups: event-loop delay p99 per worker ${during.map(l => round(l.lagP99, 1)).join('/')} ms (max ${during.map(l => round(l.lagMax)).join('/')}), CPU ${during.map(l => round(l.cores)).join('/')} cores; ${traffic(during, n)}`)
 
   // gossip path: followers in worker 0 hold a warm table; announcements come from the other workers
   const followers = seekers.slice(0, 20)

@@ -12,6 +12,7 @@ import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { createLibp2pDiscovery, generateSwarmKey, routingTableSize, type Libp2pDiscovery } from '../src/index.js'
+import { duplicateKey } from '../src/libp2p/node.js'
 import { startCluster, stopAll } from './cluster.js'
 import { captureLogger, rejectsWithCode, silent, waitFor } from './helpers.js'
 
@@ -176,6 +177,17 @@ describe('libp2p faults: a DHT from one bootstrap address', () => {
     // loses every announcement (found by the lookup bench at 30 nodes)
     const opts = (peers[0].libp2p.services.pubsub as unknown as { opts: { scoreParams: { IPColocationFactorWhitelist: Set<string> } } }).opts
     assert.ok(opts.scoreParams.IPColocationFactorWhitelist.has('127.0.0.1'))
+  })
+
+  it('drops repeated copies of a gossip message by sender and sequence number, before the signature check', () => {
+    const pubsub = peers[0].libp2p.services.pubsub as unknown as { fastMsgIdFn?: (m: object) => string }
+    assert.equal(pubsub.fastMsgIdFn, duplicateKey)
+    const from = new Uint8Array([0, 36, 8, 1])
+    const copy = { from, seqno: new Uint8Array([0, 0, 0, 7]), data: new Uint8Array([1]), signature: new Uint8Array([9]) }
+    const forged = { ...copy, data: new Uint8Array([2]), signature: new Uint8Array([8]) }
+    assert.equal(duplicateKey(copy), duplicateKey(forged))
+    assert.notEqual(duplicateKey(copy), duplicateKey({ ...copy, seqno: new Uint8Array([0, 0, 0, 8]) }))
+    assert.notEqual(duplicateKey(copy), duplicateKey({ ...copy, from: new Uint8Array([0, 36, 8, 2]) }))
   })
 
   it('lets every node find a provider advertised by another', async () => {
