@@ -107,13 +107,7 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
 
   print(`connections per node ${JSON.stringify(connFigures.conns)}; ${round(connFigures.rtConnectedShare * 100, 1)}% of routing-table entries have an open connection`)
 
-  // background load of an idle cluster: gossipsub heartbeats, DHT maintenance, announcements
   const loads = async (reset: boolean): Promise<Load[]> => await Promise.all(workers.map(async x => await x.call<Load>('load', { reset })))
-  await loads(true)
-  await sleep(5000)
-  const idle = await loads(true)
-  const idleCoresPerNode = idle.reduce((a, l) => a + l.cores, 0) / n
-  print(`idle cluster: ${round(idle.reduce((a, l) => a + l.cores, 0))} cores in all (${round(idleCoresPerNode * 1000, 1)} millicores per node); ${traffic(idle, n)}; event-loop delay p99 per worker ${idle.map(l => round(l.lagP99, 1)).join('/')} ms`)
 
   await alone.call('start', { count: 1, psk, bootstrap: [seedAddr], init: nodeInit, batch: 1 })
   for (let i = 0; i < 30 && (await alone.call<number[]>('tables'))[0] === 0; i++) await sleep(500)
@@ -160,11 +154,21 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
   }
   print(`during DHT lookups: event-loop delay p99 per worker ${during.map(l => round(l.lagP99, 1)).join('/')} ms (max ${during.map(l => round(l.lagMax)).join('/')}), CPU ${during.map(l => round(l.cores)).join('/')} cores; ${traffic(during, n)}`)
 
-  // gossip path: followers in worker 0 hold a warm table; announcements come from the other workers
-  const followers = seekers.slice(0, 20)
+  // gossip path: followers spread over every worker (one process holding them all would queue every
+  // copy of every message behind the others); announcements from the advertisers
+  const used = new Set([...advertisers.map(a => a.peerId), nodes[0][0].peerId])
+  const pool = nodes.map(ws => ws.filter(x => !used.has(x.peerId)))
+  const followers: NodeRef[] = []
+  for (let r = 0; followers.length < 20 && pool.some(ws => ws.length > r); r++) {
+    for (const ws of pool) if (ws[r] !== undefined && followers.length < 20) followers.push(ws[r])
+  }
+  const byWorker = workers.map((_, i) => followers.filter(f => f.worker === i).map(f => f.index))
   const im2 = `${im}-gossip`
-  await workers[0].call('follow', { nodes: followers.map(f => f.index), im: im2 })
-  await workers[0].call('listen', { nodes: followers.map(f => f.index), im: im2 })
+  await Promise.all(workers.map(async (x, i) => {
+    if (byWorker[i].length === 0) return
+    await x.call('follow', { nodes: byWorker[i], im: im2 })
+    await x.call('listen', { nodes: byWorker[i], im: im2 })
+  }))
   await sleep(3000)
   // k 0-9: each advertiser's first announcement on the topic (it has just joined it); k 10-19: the
   // same advertisers 3 s later, now in the topic's mesh (a host that changes role: the runtime's case)
@@ -179,7 +183,7 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
   for (let k = 10; k < 20; k++) await announce(k)
   await sleep(2000)
   const firstArrival = new Map<string, { k: number, ms: number }>()
-  for (const x of await workers[0].call<Array<{ peer: string, k: number, at: number }>>('arrivals')) {
+  for (const x of (await Promise.all(workers.map(async w => await w.call<Array<{ peer: string, k: number, at: number }>>('arrivals')))).flat()) {
     const key = `${x.peer}/${x.k}`
     if (!firstArrival.has(key)) firstArrival.set(key, { k: x.k, ms: x.at - sentAt.get(x.k)! })
   }
@@ -190,13 +194,21 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
   let gossipFound = 0
   for (let i = 0; i < lookups; i++) {
     const f = followers[i % followers.length]
-    const res = await workers[0].call<LookupResult>('lookup', { node: f.index, im: im2, role: 'underloaded', limit: 5, timeoutMs: 5000, path: 'gossip' })
+    const res = await workers[f.worker].call<LookupResult>('lookup', { node: f.index, im: im2, role: 'underloaded', limit: 5, timeoutMs: 5000, path: 'gossip' })
     gossipLat.push(round(res.ms, 3))
     gossipFound += res.found.length
   }
   const gossipFigures = { propagation, propagationWarm, expected: 10 * followers.length, lookup: summary(gossipLat), candidatesPerLookup: round(gossipFound / lookups, 1) }
-  print(`gossip propagation, advertise in workers 1..${w - 1} -> announcement at ${followers.length} followers in worker 0: an advertiser's first announcement on the topic ${JSON.stringify(propagation)} ms (${propagation.n}/${gossipFigures.expected} delivered); once in the topic's mesh ${JSON.stringify(propagationWarm)} ms (${propagationWarm.n}/${gossipFigures.expected})`)
+  print(`gossip propagation, advertise -> announcement at ${followers.length} followers in ${byWorker.filter(b => b.length > 0).length} workers: an advertiser's first announcement on the topic ${JSON.stringify(propagation)} ms (${propagation.n}/${gossipFigures.expected} delivered); once in the topic's mesh ${JSON.stringify(propagationWarm)} ms (${propagationWarm.n}/${gossipFigures.expected})`)
   print(`gossip path lookup (warm table, limit 5): latency ${JSON.stringify(gossipFigures.lookup)} ms, ${gossipFigures.candidatesPerLookup} candidates/lookup, 0 network messages`)
+
+  // background load once the start is over (kad-dht refreshes its table and dials a lot at first):
+  // gossipsub heartbeats, DHT self-queries, connection pings, 20 roles re-announced every 10 s
+  await loads(true)
+  await sleep(10_000)
+  const idle = await loads(true)
+  const idleCoresPerNode = idle.reduce((a, l) => a + l.cores, 0) / n
+  print(`background load (no lookups, 20 roles advertised): ${round(idle.reduce((a, l) => a + l.cores, 0))} cores in all (${round(idleCoresPerNode * 1000, 1)} millicores per node); ${traffic(idle, n)}; event-loop delay p99 per worker ${idle.map(l => round(l.lagP99, 1)).join('/')} ms`)
 
   return {
     nodes: n,
