@@ -102,7 +102,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
     try {
       await model.refresh(true)
       const c = model.current
-      const vms = model.movable().map(d => ({ name: d.name, cores: d.cpuCores ?? 0 }))
+      const vms = model.movableVms()
       const pick = pickVms(vms, { need: c.need, excess: c.excess, slack: c.slack, capacity, headroom, shortfall, cordoned: model.cordoned, minImprovement: params.minImprovement, fillToMean: model.othersOverloaded() === null })
       if (pick.length === 0) {
         // definitive for this interaction (the partner's figures are fixed): fail it now rather

@@ -142,8 +142,8 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
     model.migrating = true
     try {
       await model.refresh(true)
-      const vms = model.movable().map(d => ({ name: d.name, cores: d.cpuCores ?? 0 }))
-      const slots = (deps.params?.maxConcurrentMigrations ?? Infinity) - (await hypervisor.list()).filter(d => d.migrating !== undefined).length
+      const vms = model.movableVms()
+      const slots = (deps.params?.maxConcurrentMigrations ?? Infinity) - await model.migrationsInFlight()
       const pick = bestFill(vms, capacity, slots)
       if (pick.length === 0) {
         log.info({ interaction: ctx.interaction, capacity, vms: vms.length, slots }, 'no VM fits the receiver')

@@ -266,6 +266,11 @@ export class LoadModel {
     return (this.latest?.domains ?? []).filter(d => d.cpuCores !== null && (this.cordoned || !this.inCooldown(d.name)))
   }
 
+  /** movable() as the VM pickers take it: name and cores. */
+  movableVms (): Array<{ name: string, cores: number }> {
+    return this.movable().map(d => ({ name: d.name, cores: d.cpuCores ?? 0 }))
+  }
+
   domainCount (): number { return this.latest?.domains.length ?? 0 }
 
   status (): LoadStatus | null {

@@ -51,7 +51,7 @@ export class PartnerChoice {
   /** This host's best move to a partner with these figures, or null when none is allowed. */
   pickFor (f: PartnerFigures): Move | null {
     const c = this.model.current
-    const vms = this.model.movable().map(d => ({ name: d.name, cores: d.cpuCores ?? 0 }))
+    const vms = this.model.movableVms()
     return bestPick(vms, { need: c.need, excess: c.excess, slack: c.slack, ...f, cordoned: this.model.cordoned, minImprovement: this.params.minImprovement, fillToMean: this.model.othersOverloaded() === null })
   }
 
