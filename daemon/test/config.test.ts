@@ -121,11 +121,58 @@ test('a bad value from a flag names the flag', () => {
 
 test('policy keys reach the agent only when set; out-of-range ratios are refused', () => {
   assert.deepEqual(load([]).config.policy, {})
-  assert.deepEqual(load(['--sample-interval', '250ms', '--sustain', '1s', '--cooldown', '2m', '--lease-ttl', '5s', '--overload-ratio', '1.5', '--underload-ratio', '0.5']).config.policy,
-    { sampleIntervalMs: 250, sustainMs: 1000, cooldownMs: 120_000, leaseTtlMs: 5000, overloadRatio: 1.5, underloadRatio: 0.5 })
+  assert.deepEqual(load(['--sample-interval', '250ms', '--sustain', '1s', '--cooldown', '2m', '--lease-ttl', '5s', '--overload-ratio', '1.5', '--underload-ratio', '0.5',
+    '--min-improvement', '0.05', '--max-concurrent-migrations', '3', '--constraint-timeout', '3m', '--interaction-timeout', '10m', '--mean-estimator', 'push-sum']).config.policy,
+  { sampleIntervalMs: 250, sustainMs: 1000, cooldownMs: 120_000, leaseTtlMs: 5000, overloadRatio: 1.5, underloadRatio: 0.5,
+    minImprovement: 0.05, maxConcurrentMigrations: 3, constraintTimeoutMs: 180_000, interactionTimeoutMs: 600_000, meanEstimator: 'push-sum' })
   assert.match(failure(['--overload-ratio', '0.9']).message, /^overload-ratio from flag --overload-ratio: "0\.9" is not a ratio above 1$/)
   assert.match(failure([], { PARLEY_UNDERLOAD_RATIO: '1.1' }).message, /^underload-ratio from environment variable PARLEY_UNDERLOAD_RATIO: /)
   assert.match(failure(['--sample-interval', '0s']).message, /^sample-interval from flag --sample-interval: must be above 0$/)
+})
+
+test('the other policy keys: a bad value names the key and its source, with a hint', () => {
+  const invalid = (argv: string[], env: Record<string, string>, message: string, hint: RegExp): void => {
+    const e = failure(argv, env)
+    assert.equal(e.code, 'PARLEY_CONFIG_INVALID')
+    assert.equal(e.message, message)
+    assert.match(e.hint, hint)
+  }
+  invalid(['--min-improvement', '1'], {}, 'min-improvement from flag --min-improvement: "1" is not a fraction from 0 up to (not including) 1', /e\.g\. 0\.1/)
+  invalid(['--min-improvement=10%'], {}, 'min-improvement from flag --min-improvement: "10%" is not a fraction from 0 up to (not including) 1', /squared deviation/)
+  invalid([], { PARLEY_MIN_IMPROVEMENT: '-0.1' }, 'min-improvement from environment variable PARLEY_MIN_IMPROVEMENT: "-0.1" is not a fraction from 0 up to (not including) 1', /fraction/)
+  for (const bad of ['0', '1.5', 'two', '-1']) {
+    invalid(['--max-concurrent-migrations', bad], {}, `max-concurrent-migrations from flag --max-concurrent-migrations: "${bad}" is not a whole number from 1 to 9999`, /in flight on this host at once, in or out/)
+  }
+  invalid([], { PARLEY_CONSTRAINT_TIMEOUT: '0s' }, 'constraint-timeout from environment variable PARLEY_CONSTRAINT_TIMEOUT: must be above 0', /30s/)
+  invalid(['--interaction-timeout', 'forever'], {}, 'interaction-timeout from flag --interaction-timeout: "forever" is not a duration', /30s/)
+  invalid(['--mean-estimator', 'average'], {}, 'mean-estimator from flag --mean-estimator: "average" is not a mean estimator', /reports .*push-sum .*auto/)
+  const f = file('bad-policy.yaml', 'hypervisor: memory://h\nmax-concurrent-migrations: 2\nmin-improvement: 2\n')
+  invalid(['--config', f], {}, `min-improvement from ${f}:3: "2" is not a fraction from 0 up to (not including) 1`, /e\.g\. 0\.1/)
+})
+
+test('constraint-timeout may not outlast interaction-timeout: the key set is blamed, the default stands in', () => {
+  const longStep = failure(['--constraint-timeout', '10m'])
+  assert.equal(longStep.code, 'PARLEY_CONFIG_INVALID')
+  assert.equal(longStep.message, 'constraint-timeout from flag --constraint-timeout: 10m is longer than interaction-timeout 300s (the runtime default)')
+  assert.match(longStep.hint, /set interaction-timeout at least as long/)
+  const shortWhole = failure([], { PARLEY_INTERACTION_TIMEOUT: '1m' })
+  assert.equal(shortWhole.message, 'interaction-timeout from environment variable PARLEY_INTERACTION_TIMEOUT: 1m is shorter than constraint-timeout 120s (the runtime default)')
+  const both = failure(['--constraint-timeout', '20m', '--interaction-timeout', '15m'])
+  assert.equal(both.key, 'constraint-timeout')
+  assert.deepEqual(load(['--constraint-timeout', '10m', '--interaction-timeout', '10m']).config.policy, { constraintTimeoutMs: 600_000, interactionTimeoutMs: 600_000 })
+})
+
+test('trust: a key of the right form that is no ed25519 key stops the start with a coded line', () => {
+  const unusable = '12D3KooW' + '1'.repeat(44)
+  const e = failure(['--trust', unusable])
+  assert.equal(e.code, 'PARLEY_CONFIG_INVALID')
+  assert.equal(e.message, `trust from flag --trust: "${unusable}" is not an ed25519 public key: it has the form of one but does not decode to a key`)
+  assert.match(e.hint, /copy the key again/)
+  const f = file('trust.yaml', `trust:\n  - 12D3KooWLsNBWFF5y3PvrHrZM3zRzQSN9xmAohVtZ1EFpbxAa1Zm\n  - ${unusable}\n`)
+  assert.match(failure(['--config', f]).message, new RegExp(`^trust from ${f}:3: `))
+  const r = spawnSync(process.execPath, [parleyd, '--hypervisor', 'memory://h', '--trust', unusable], { encoding: 'utf8', timeout: 30_000 })
+  assert.equal(r.status, 2)
+  assert.equal(r.stderr, `parleyd: ${e.line()}\n`)
 })
 
 test('unknown keys and flags are refused with a suggestion', () => {

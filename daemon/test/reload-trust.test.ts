@@ -11,6 +11,7 @@ import { Writable } from 'node:stream'
 import { createLibp2pDiscovery, generatePrivateKey, signComponent } from '@parley/discovery'
 import type { Libp2pDiscovery } from '@parley/discovery'
 import { loadConfig } from '../src/config/index.js'
+import type { ConfigError } from '../src/config/index.js'
 import { createLogging } from '../src/daemon/logging.js'
 import { createNotifier } from '../src/daemon/sd-notify.js'
 import { Parleyd } from '../src/daemon/service.js'
@@ -20,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'parley-reload-trust-'))
 const psk = writePsk(dir)
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
-/** passes the config's key syntax check, but is no ed25519 key */
+/** has the form of a key string (12D3KooW, 52 characters), but decodes to no ed25519 key */
 const UNUSABLE_KEY = '12D3KooW' + '1'.repeat(44)
 
 const closers: Array<() => Promise<void>> = []
@@ -73,11 +74,16 @@ test('reload applies a changed trust list to component fetches; an unusable key 
 
   trust([oldKey.publicKey.toString(), UNUSABLE_KEY])
   const bad = await daemon.reload()
-  assert.equal(bad.ok, true, 'the other keys of the file still apply')
+  // the same check refuses such a key at start: the reload gives the line parleyd would exit with
+  let atStart = 'accepted'
+  try { load() } catch (err) { atStart = (err as ConfigError).line() }
+  assert.match(atStart, /^error PARLEY_CONFIG_INVALID: trust from .*inproc\.yaml:3: "12D3KooW1+" is not an ed25519 public key/)
+  assert.equal(bad.ok, false)
+  assert.equal(bad.error, atStart)
   assert.deepEqual(bad.applied, [])
   assert.deepEqual(daemon.host.config().trust, [newKey.publicKey.toString()], 'the running list stays')
-  const refusal = lines.find(l => l.msg === 'trust not applied: a key is unusable; keeping the running list')
-  assert.equal(refusal?.code, 'DISC_BAD_KEY')
+  const refusal = lines.find(l => l.msg === 'reload refused: the new configuration is invalid; keeping the running one')
+  assert.equal(refusal?.code, 'PARLEY_CONFIG_INVALID')
   assert.equal(dec((await host.fetch(newHash, { kind: 'component' })).bytes), dec(byNew))
   assert.equal(await refusedWith(host.fetch(oldHash, { kind: 'component' })), 'DISC_UNTRUSTED_SIGNER')
 })

@@ -1,4 +1,6 @@
 // Checks of single values. Each returns null when the value is fine, else the problem and a hint.
+import { isEd25519PublicKey } from './ed25519-key.js'
+
 export interface Problem { problem: string, hint: string }
 export type Check = (value: string) => Problem | null
 
@@ -40,9 +42,14 @@ export const absolutePath: Check = v => v.startsWith('/')
 
 export const anyPath: Check = v => v.length > 0 ? null : { problem: 'is empty', hint: 'give a file path' }
 
-export const trustKey: Check = v => /^12D3KooW[1-9A-HJ-NP-Za-km-z]{44}$/.test(v)
-  ? null
-  : { problem: `"${v.slice(0, 80)}" is not an ed25519 public key`, hint: 'give the signer\'s key string, 12D3KooW... (52 characters)' }
+export const trustKey: Check = v => {
+  if (!/^12D3KooW[1-9A-HJ-NP-Za-km-z]{44}$/.test(v)) {
+    return { problem: `"${v.slice(0, 80)}" is not an ed25519 public key`, hint: 'give the signer\'s key string, 12D3KooW... (52 characters)' }
+  }
+  return isEd25519PublicKey(v)
+    ? null
+    : { problem: `"${v}" is not an ed25519 public key: it has the form of one but does not decode to a key`, hint: 'copy the key again from the signer\'s output (a character is wrong)' }
+}
 
 export const allowIm: Check = v => /^[0-9a-f]{64}$/.test(v) || /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(v)
   ? null
@@ -77,6 +84,13 @@ export const duration: Check = v => parseDuration(v) !== null
   ? null
   : { problem: `"${v}" is not a duration`, hint: 'e.g. 500ms, 30s, 2m or 1h' }
 
+/** A duration the runtime refuses when zero (a sampling period, a lease, a timeout). */
+export const positiveDuration: Check = v => {
+  const ms = parseDuration(v)
+  if (ms === null) return duration(v)
+  return ms > 0 ? null : { problem: 'must be above 0', hint: 'e.g. 500ms, 30s, 2m or 1h' }
+}
+
 export const overloadRatio: Check = v => /^\d+(\.\d+)?$/.test(v) && Number(v) > 1
   ? null
   : { problem: `"${v}" is not a ratio above 1`, hint: 'a host is overloaded above this multiple of the cluster mean load, e.g. 1.2' }
@@ -84,3 +98,18 @@ export const overloadRatio: Check = v => /^\d+(\.\d+)?$/.test(v) && Number(v) > 
 export const underloadRatio: Check = v => /^0?\.\d+$/.test(v) && Number(v) > 0 && Number(v) < 1
   ? null
   : { problem: `"${v}" is not a ratio between 0 and 1`, hint: 'a host accepts load below this multiple of the cluster mean load, e.g. 0.8' }
+
+export const minImprovement: Check = v => /^(0|0?\.\d+)$/.test(v)
+  ? null
+  : { problem: `"${v}" is not a fraction from 0 up to (not including) 1`, hint: 'a move must cut the two hosts\' summed squared deviation from the mean by at least this fraction, e.g. 0.1; 0 takes any move that improves the balance' }
+
+export const maxConcurrentMigrations: Check = v => /^[1-9]\d{0,3}$/.test(v)
+  ? null
+  : { problem: `"${v}" is not a whole number from 1 to 9999`, hint: 'live migrations in flight on this host at once, in or out, e.g. 2; each one shares the host\'s migration network and its CPU' }
+
+export const MEAN_ESTIMATORS = ['reports', 'push-sum', 'auto'] as const
+export type MeanEstimatorName = typeof MEAN_ESTIMATORS[number]
+
+export const meanEstimator: Check = v => (MEAN_ESTIMATORS as readonly string[]).includes(v)
+  ? null
+  : { problem: `"${v}" is not a mean estimator`, hint: 'one of reports (every host\'s load report: exact, O(N) per host), push-sum (gossip: O(1) per host, for large clusters), auto (reports in small clusters, push-sum in large ones)' }

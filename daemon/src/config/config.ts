@@ -1,5 +1,5 @@
 // The typed configuration parleyd runs with, and where each value came from.
-import type { LogLevel } from './checks.js'
+import type { LogLevel, MeanEstimatorName } from './checks.js'
 import type { Origin } from './origin.js'
 
 export interface DaemonConfig {
@@ -28,6 +28,11 @@ export interface PolicyConfig {
   leaseTtlMs?: number
   overloadRatio?: number
   underloadRatio?: number
+  minImprovement?: number
+  maxConcurrentMigrations?: number
+  constraintTimeoutMs?: number
+  interactionTimeoutMs?: number
+  meanEstimator?: MeanEstimatorName
 }
 
 export interface LoadedConfig {

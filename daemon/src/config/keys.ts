@@ -2,6 +2,7 @@
 // (PARLEY_KEY with dashes as underscores). `live` keys change on SIGHUP; the others need a restart.
 import * as check from './checks.js'
 import type { Check } from './checks.js'
+import { runtimeDefault } from './policy.js'
 
 export interface KeySpec {
   /** The YAML key and the flag name. */
@@ -21,6 +22,10 @@ export interface KeySpec {
 const key = (name: string, list: boolean, def: string | string[] | null, live: boolean, chk: Check, arg: string, help: string): KeySpec =>
   ({ name, env: `PARLEY_${name.toUpperCase().replaceAll('-', '_')}`, list, default: def, live, check: chk, arg, help })
 
+/** A policy key: optional, restart-only, its help naming the runtime's default. */
+const policy = (name: string, chk: Check, arg: string, help: string): KeySpec =>
+  key(name, false, null, false, chk, arg, `${help} (runtime default ${runtimeDefault(name)})`)
+
 export const KEYS: readonly KeySpec[] = [
   key('hypervisor', false, 'qemu:///system', false, check.hypervisorUri, 'URI', 'libvirt URI of this host, or memory://NAME[?cpus=N&memory=MiB&vms=NAME:VCPUS:MiB,...&listen=HOST:PORT] for the simulated backend (listen= lets other processes migrate to it)'),
   key('migrate-uri', false, null, false, check.migrateUri, 'URI', 'the libvirt URI peers use to migrate to this host (default: derived from --hypervisor)'),
@@ -35,12 +40,18 @@ export const KEYS: readonly KeySpec[] = [
   key('log-level', false, 'info', true, check.logLevel, 'LEVEL', `log level: ${check.LOG_LEVELS.join(', ')}`),
   key('shutdown-timeout', false, '30s', false, check.duration, 'DURATION', 'on SIGTERM, how long running interactions get to finish before they are aborted'),
   // Policy figures handed to the host agent; unset, the runtime's defaults apply (shown in the help).
-  key('sample-interval', false, null, false, check.duration, 'DURATION', 'how often the host samples its load and re-runs its local role (runtime default 1s)'),
-  key('sustain', false, null, false, check.duration, 'DURATION', 'how long a load threshold must hold before the host changes role (runtime default 2s)'),
-  key('cooldown', false, null, false, check.duration, 'DURATION', 'a VM moved is not moved again within this time (runtime default 60s)'),
-  key('lease-ttl', false, null, false, check.duration, 'DURATION', 'lifetime of the lease a host takes in a negotiation (runtime default 10s)'),
-  key('overload-ratio', false, null, false, check.overloadRatio, 'RATIO', 'overloaded above this multiple of the cluster mean load (runtime default 1.2)'),
-  key('underload-ratio', false, null, false, check.underloadRatio, 'RATIO', 'accepts load below this multiple of the cluster mean load (runtime default 0.8)'),
+  // None is live: the runtime takes its policy once, when the agent is created.
+  policy('sample-interval', check.positiveDuration, 'DURATION', 'how often the host samples its load and re-runs its local role'),
+  policy('sustain', check.duration, 'DURATION', 'how long a load threshold must hold before the host changes role'),
+  policy('cooldown', check.duration, 'DURATION', 'a VM moved is not moved again within this time'),
+  policy('lease-ttl', check.positiveDuration, 'DURATION', 'lifetime of the lease a host takes in a negotiation'),
+  policy('overload-ratio', check.overloadRatio, 'RATIO', 'overloaded above this multiple of the cluster mean load'),
+  policy('underload-ratio', check.underloadRatio, 'RATIO', 'accepts load below this multiple of the cluster mean load'),
+  policy('min-improvement', check.minImprovement, 'FRACTION', 'a move must cut the two hosts\' summed squared deviation from the mean load by at least this fraction of it, so that no move merely swaps which host is off balance'),
+  policy('max-concurrent-migrations', check.maxConcurrentMigrations, 'N', 'live migrations in flight on this host at once, in or out'),
+  policy('constraint-timeout', check.positiveDuration, 'DURATION', 'bound on one step a peer runs for a negotiation, a live migration included (a drain starts no VM past half of it): raise it when VMs take longer to migrate, with interaction-timeout'),
+  policy('interaction-timeout', check.positiveDuration, 'DURATION', 'bound on a whole negotiation, its migrations included; at least constraint-timeout'),
+  policy('mean-estimator', check.meanEstimator, check.MEAN_ESTIMATORS.join('|'), 'how the cluster mean load is estimated: reports takes every host\'s load report (exact, O(N) per host); push-sum gossips with one peer per sample (O(1) per host); auto uses reports in small clusters and push-sum in large ones'),
 ]
 
 export const KEY_BY_NAME: ReadonlyMap<string, KeySpec> = new Map(KEYS.map(k => [k.name, k]))

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs'
 import { parseDuration } from './checks.js'
 import type { LogLevel } from './checks.js'
-import type { DaemonConfig, LoadedConfig, PolicyConfig } from './config.js'
+import type { DaemonConfig, LoadedConfig } from './config.js'
 import { CONFIG_ENV, envLayer } from './env.js'
 import { InvalidValueError } from './errors.js'
 import { parseConfigFile, readConfigFile } from './file.js'
@@ -13,6 +13,7 @@ import type { ParsedFlags } from './flags.js'
 import { KEYS } from './keys.js'
 import type { Layer, RawSetting } from './layer.js'
 import type { Origin } from './origin.js'
+import { policyOf } from './policy.js'
 
 export const DEFAULT_CONFIG_FILE = '/etc/parley/parley.yaml'
 
@@ -79,27 +80,6 @@ export function loadConfig (options: LoadOptions, flags: ParsedFlags = parseFlag
     throw new InvalidValueError('listen', origins.listen ?? { kind: 'default' }, 'is empty: the host would be unreachable', 'give at least one, e.g. --listen /ip4/0.0.0.0/tcp/4001')
   }
   return { config, origins, file }
-}
-
-function policyOf (merged: Map<string, RawSetting>): PolicyConfig {
-  const get = (name: string): string | undefined => merged.get(name)?.values[0]
-  const policy: PolicyConfig = {}
-  const durations: Array<[string, keyof PolicyConfig]> = [['sample-interval', 'sampleIntervalMs'], ['sustain', 'sustainMs'], ['cooldown', 'cooldownMs'], ['lease-ttl', 'leaseTtlMs']]
-  for (const [name, field] of durations) {
-    const v = get(name)
-    if (v !== undefined) policy[field] = parseDuration(v)!
-  }
-  const over = get('overload-ratio')
-  if (over !== undefined) policy.overloadRatio = Number(over)
-  const under = get('underload-ratio')
-  if (under !== undefined) policy.underloadRatio = Number(under)
-  for (const name of ['sample-interval', 'lease-ttl']) {
-    const setting = merged.get(name)
-    if (setting !== undefined && parseDuration(setting.values[0]!) === 0) {
-      throw new InvalidValueError(name, setting.origins[0]!, 'must be above 0', `e.g. --${name} 1s`)
-    }
-  }
-  return policy
 }
 
 function splitHostPort (addr: string): { host: string, port: number } {

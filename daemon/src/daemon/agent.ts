@@ -39,14 +39,22 @@ export interface DaemonAgent {
 }
 
 export interface AgentInit { name: string, migrateUri?: string, cordoned: boolean, policy: PolicyConfig }
-export interface AgentComponents { hypervisor: Hypervisor, discovery: Discovery, logger: Logger, clock: Clock }
+export interface AgentComponents {
+  hypervisor: Hypervisor
+  discovery: Discovery
+  logger: Logger
+  clock: Clock
+  /** The runtime's factory (default createHostAgent); tests wrap it to see what the agent is given. */
+  create?: typeof createHostAgent
+}
 
 /** How often a stopping daemon looks whether its interactions have finished. */
 const IDLE_POLL_MS = 200
 
 /** Builds the host agent of @parley/runtime and adapts it to what the daemon needs. */
 export async function createAgent (init: AgentInit, components: AgentComponents): Promise<DaemonAgent> {
-  const agent: HostAgent = createHostAgent(
+  const create = components.create ?? createHostAgent
+  const agent: HostAgent = create(
     { name: init.name, cordoned: init.cordoned, policy: init.policy, ...(init.migrateUri === undefined ? {} : { migrateUri: init.migrateUri }) },
     { hypervisor: components.hypervisor, discovery: components.discovery, logger: components.logger, clock: components.clock })
   return adaptAgent(agent, components.clock)
