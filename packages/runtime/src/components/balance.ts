@@ -24,6 +24,7 @@ import type { ConstraintCall, ConstraintFn, Term } from '@parley/lcc'
 import type { Clock } from '@parley/hypervisor'
 import { roleNameOf } from '../candidates.js'
 import { NothingToMoveError } from '../errors.js'
+import { round } from './cluster-load.js'
 import { contextOf, participantArgs } from './context.js'
 import { MovedByInteraction, awaitArrivals, idOf, migrateOne, noteMoved, numberOf } from './moves.js'
 import type { EmitEvent, MovedVm } from './moves.js'
@@ -69,10 +70,10 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
   const { model, clock } = deps
   const log = model.logger.child({ component: 'balance' })
   const params = model.policy
-  const search = new PartnerSearch(model, clock, params, deps.advertised)
   /** The IM and partner role of the search this host is about to run (it just decided to offer). */
   let seeking: Seeking | null = null
   const choice = new PartnerChoice(model, params, deps.advertised, () => seeking, () => clock.now())
+  const search = new PartnerSearch(model, clock, params, deps.advertised, args => choice.fills(args))
   model.candidateFilter = (peer, args) => choice.skip(peer, args)
   /** interaction -> the VMs its migration moved (idempotence under retry) */
   const done = new MovedByInteraction()
@@ -159,7 +160,8 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       seeking = null // a new turn of idle: this host's last search, if any, is over
       await model.refresh()
       const c = model.current
-      return [num(c.state === 'over' ? c.need : c.state === 'under' ? c.capacity : 0)]
+      // the role term shows the figure (logs, status); the components read the model's exact ones
+      return [num(round(c.state === 'over' ? c.need : c.state === 'under' ? c.capacity : 0))]
     },
     'isOverLoaded/0': (_args, call) => {
       const over = model.current.state === 'over' && search.overloadTurn() && !search.resting()

@@ -154,7 +154,8 @@ export class LoadModel {
       state = over ? 'over' : under ? 'under' : 'balanced'
     }
     this.basis = decided
-    this.lastClass = { state, load: round(load), mean: round(mean), need: round(need), capacity: round(capacity), headroom: round(headroom), excess: round(excess), slack: round(slack), shortfall: round(shortfall) }
+    // unrounded: the band tests, the picks and the figures partners advertise compare these exactly
+    this.lastClass = { state, load, mean, need, capacity, headroom, excess, slack, shortfall }
     return this.lastClass
   }
 
@@ -276,7 +277,8 @@ export class LoadModel {
   status (): LoadStatus | null {
     if (this.latest === null) return null
     const c = this.lastClass
-    return { load: c.load, mean: c.mean, reports: this.reports, state: c.state, domains: this.latest.domains.length }
+    // rounded for display (status API, dashboard); the policy reads the exact figures
+    return { load: round(c.load), mean: round(c.mean), reports: this.reports, state: c.state, domains: this.latest.domains.length }
   }
 
   get logger (): Logger { return this.log }

@@ -55,6 +55,13 @@ export class PartnerChoice {
     return bestPick(vms, { need: c.need, excess: c.excess, slack: c.slack, ...f, cordoned: this.model.cordoned, minImprovement: this.params.minImprovement, fillToMean: this.model.othersOverloaded() === null })
   }
 
+  /** Whether this host's best move to a partner advertising `args` leaves that partner in band. */
+  fills (args: Json | undefined): boolean {
+    const f = partnerFigures(args)
+    const move = f === null ? null : this.pickFor(f)
+    return move !== null && !move.partnerOut
+  }
+
   /** Lower is better: the key of this host's best move to such a partner (see pick.ts). */
   private score (f: PartnerFigures): readonly number[] | null {
     return this.pickFor(f)?.key ?? null

@@ -11,7 +11,9 @@
 //     `underloaded` with a shortfall, that nobody overloaded serves. While the reports show a host
 //     overloaded or draining, or without reports (push-sum), it waits RELIEF_DEFER sustain times
 //     more. Either way it waits longer the closer it is to the mean (1 to 5 sustain times), so of
-//     the hosts above the mean the most loaded comes first;
+//     the hosts above the mean the most loaded comes first; and a host whose best move would leave
+//     the underloaded host still under its band waits behind every host whose move fills it (one
+//     VM that fills the hole, not several small ones from the hosts nearest the band);
 //   * absorb (canAbsorb/1): where the reports show a host overloaded and none underloaded, a host in
 //     band but below the mean offers to take load, as an underloaded host would, after the same
 //     kind of wait (shorter the nearer it is to its lower band). Overloaded hosts fill hosts under
@@ -70,7 +72,9 @@ export class PartnerSearch {
     private readonly model: LoadModel,
     private readonly clock: Clock,
     private readonly params: PolicyParams,
-    private readonly advertised: AdvertisedFn | undefined
+    private readonly advertised: AdvertisedFn | undefined,
+    /** Whether this host's best move to a partner advertising these args brings it in band. */
+    private readonly fills?: (args: Json) => boolean
   ) {}
 
   private sync (): void {
@@ -137,12 +141,16 @@ export class PartnerSearch {
     // an underloaded host re-advertises when its role hold ends: a short gap does not restart the wait
     // a host under its band waits: not one that only offers to absorb (shortfall 0), nor one a
     // hair under it
-    const waiting = able && (this.advertised as AdvertisedFn)(im as string, role).some(a => shortfallOf(a.args) > reliefFloor(m))
+    const waiters = able ? (this.advertised as AdvertisedFn)(im as string, role).filter(a => shortfallOf(a.args) > reliefFloor(m)) : []
+    const waiting = waiters.length > 0
     if (waiting) this.reliefSeen = now
     if (!able || now - this.reliefSeen > GAP_INTERVALS * p.sampleIntervalMs) { this.reliefSince = null; return 0 }
     this.reliefSince ??= now
     const closeness = Math.min(1, Math.max(0, (p.overloadRatio - ratio) / (p.overloadRatio - 1)))
-    const wait = (1 + RELIEF_SPREAD * closeness + (overloaded === false ? 0 : RELIEF_DEFER)) * Math.max(p.sustainMs, p.sampleIntervalMs)
+    // a host whose move would leave the partner under its band still waits behind every host
+    // whose move brings it in: one VM that fills the hole beats several that each fill a part
+    const fills = this.fills === undefined || waiters.some(a => (this.fills as (args: Json) => boolean)(a.args))
+    const wait = (1 + RELIEF_SPREAD * closeness + (overloaded === false ? 0 : RELIEF_DEFER) + (fills ? 0 : 1 + RELIEF_SPREAD)) * Math.max(p.sustainMs, p.sampleIntervalMs)
     return waiting && now - this.reliefSince >= wait ? c.need : 0
   }
 
