@@ -105,6 +105,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       const c = model.current
       const vms = model.movableVms()
       const pick = pickVms(vms, { need: c.need, excess: c.excess, slack: c.slack, capacity, headroom, shortfall, cordoned: model.cordoned, minImprovement: params.minImprovement, fillToMean: model.othersOverloaded() === null })
+      log.debug({ TRACE: 1, to, need: c.need, excess: c.excess, slack: c.slack, mean: c.mean, capacity, headroom, shortfall, vms, pick }, 'pick')
       if (pick.length === 0) {
         // definitive for this interaction (the partner's figures are fixed): fail it now rather
         // than let the coordinator poll until it stalls
@@ -130,6 +131,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
         // the hypervisor's migrate is atomic: on failure the VM stays here, and no further VM goes
         const m = await migrateOne(deps, ctx, { vm: name, cores, from, to, uri }, log)
         if (m === null) break
+        model.sent(to, m.cores)
         moved.push(m)
       }
       if (moved.length === 0) return false

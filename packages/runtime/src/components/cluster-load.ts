@@ -15,6 +15,12 @@
 //
 // Either way a cordoned host's load counts in the sum but the host not in the divisor: the mean is
 // what every uncordoned host must carry once the drained load is spread (hosts assumed alike in size).
+//
+// A VM this host sent counts, in this host's own mean, on its new host until that host's report
+// shows it (or a few sample intervals passed): the source knows its own load at once, but the
+// destination reports the VM a moment later, and meanwhile the sum lacks it. A source still above
+// its band that went on at once judged its next move against a mean too low by the VM's share and
+// pushed itself under the band (fig. 3, seed 27).
 import type { Discovery, Json } from '@parley/discovery'
 import type { Logger } from 'pino'
 import type { MeanEstimator } from '../types.js'
@@ -74,6 +80,12 @@ const REFILL_INTERVALS = 30
 
 type Source = 'reports' | 'warming' | 'push-sum'
 
+/** Sample intervals after which a VM sent counts no longer on its new host unless the report shows it. */
+const TRANSIT_INTERVALS = 3
+
+/** A VM this host sent: `share` of the destination's load, on top of its report of load `before`. */
+interface Transit { readonly peer: string, readonly share: number, readonly before: number, readonly until: number }
+
 export class ClusterLoad {
   private last: { load: number, cordoned: boolean } | null = null
   private readonly imHashes = new Set<string>()
@@ -87,6 +99,8 @@ export class ClusterLoad {
   private readonly cacheMs: number
   private readonly epsilon: number
   private readonly autoHosts: number
+  private readonly sampleIntervalMs: number
+  private transits: Transit[] = []
 
   constructor (private readonly discovery: Discovery, private readonly log: Logger, private readonly now: () => number, o: ClusterLoadOptions = {}) {
     this.estimator = o.estimator ?? 'reports'
@@ -94,6 +108,7 @@ export class ClusterLoad {
     this.epsilon = o.epsilon ?? 0.01
     this.autoHosts = o.autoHosts ?? 200
     const interval = o.sampleIntervalMs ?? 1000
+    this.sampleIntervalMs = interval
     this.exchange = this.estimator === 'reports'
       ? null
       : new LoadExchange(discovery, log, now, {
@@ -168,9 +183,37 @@ export class ClusterLoad {
       return { mean: e.mean, reports: e.warm ? Math.max(1, Math.round(e.size) - 1) : 0 }
     }
     const rs = this.reports()
-    const sum = rs.reduce((s, r) => s + r.load, own)
+    const sum = rs.reduce((s, r) => s + r.load, own) + this.inTransit(rs)
     const hosts = rs.filter(r => !r.cordoned).length + (ownCordoned ? 0 : 1)
     return { mean: sum / Math.max(1, hosts), reports: rs.length }
+  }
+
+  /** This host sent a VM of `cores` to `peer` just now (see the header). */
+  sent (peer: string, cores: number): void {
+    if (this.source === 'push-sum') return
+    const r = this.reports().find(x => x.peer === peer)
+    if (r === undefined || !(cores > 0)) return
+    if (this.transits.length >= 64) this.transits.shift()
+    // the destination's report before the VM, counted with what it took since the last one
+    const before = r.load + this.transits.filter(t => t.peer === peer).reduce((s, t) => s + t.share, 0)
+    this.transits.push({ peer, share: cores / r.cpus, before, until: this.now() + TRANSIT_INTERVALS * this.sampleIntervalMs })
+    this.cached = null
+  }
+
+  /** Load the reports lack: VMs this host sent that their new host's report does not show yet. */
+  private inTransit (rs: readonly LoadReport[]): number {
+    if (this.transits.length === 0) return 0
+    const now = this.now()
+    this.transits = this.transits.filter(t => {
+      const r = rs.find(x => x.peer === t.peer)
+      return r !== undefined && now < t.until && r.load < t.before + t.share - 1e-9
+    })
+    let extra = 0
+    for (const t of this.transits) {
+      const r = rs.find(x => x.peer === t.peer) as LoadReport
+      extra += Math.min(t.share, t.before + t.share - r.load)
+    }
+    return extra
   }
 
   /** Hosts in the cluster: counted from the reports, or estimated (push-sum's sketch, discovery's listing). */

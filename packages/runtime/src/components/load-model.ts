@@ -33,6 +33,8 @@ export interface MeanSource {
   /** Every other host's load, when the estimator gossips per-host reports ('reports'). */
   reports?: () => ReadonlyArray<{ readonly load: number, readonly cordoned: boolean, readonly domains?: number }>
   readonly using?: 'reports' | 'push-sum'
+  /** This host sent a VM of `cores` to `peer`: count it there until its report shows it. */
+  sent?: (peer: string, cores: number) => void
 }
 
 /** Below this mean the cluster counts as idle: nobody is over or under. */
@@ -123,6 +125,9 @@ export class LoadModel {
   }
 
   cpus (): number { return this.latest?.capacity.cpus ?? 1 }
+
+  /** This host moved `vm` of `cores` to `peer` (the mean counts it there until the peer reports it). */
+  sent (peer: string, cores: number): void { this.cluster.sent?.(peer, cores) }
 
   /** The live classification, recomputed from the latest sample and the current mean. */
   private classify (l: HostLoad): Classification {
