@@ -31,10 +31,12 @@ export interface Classification {
 export interface MeanSource {
   mean (own: number, ownCordoned: boolean): { mean: number, reports: number }
   /** Every other host's load, when the estimator gossips per-host reports ('reports'). */
-  reports?: () => ReadonlyArray<{ readonly load: number, readonly cordoned: boolean, readonly domains?: number }>
+  reports?: () => ReadonlyArray<{ readonly peer?: string, readonly load: number, readonly cpus?: number, readonly cordoned: boolean, readonly domains?: number, readonly largest?: number }>
   readonly using?: 'reports' | 'push-sum'
   /** This host sent a VM of `cores` to `peer`: count it there until its report shows it. */
   sent?: (peer: string, cores: number) => void
+  /** Cores of this host's largest VM, for its report. */
+  noteLargest?: (cores: number) => void
 }
 
 /** Below this mean the cluster counts as idle: nobody is over or under. */
@@ -126,6 +128,33 @@ export class LoadModel {
 
   cpus (): number { return this.latest?.capacity.cpus ?? 1 }
 
+  /**
+   * Cores of the largest VM in the cluster, from the load reports and this host's own VMs: the most
+   * one move can bring a host under its band (pick.ts counts the moves a partner still needs in it).
+   */
+  largestVm (): number {
+    const own = (this.latest?.domains ?? []).reduce((m, d) => Math.max(m, d.cpuCores ?? this.expected.get(d.name) ?? 0), 0)
+    return (this.cluster.reports?.() ?? []).reduce((m, r) => Math.max(m, r.largest ?? 0), own)
+  }
+
+  /**
+   * Every other host the load reports show under the underload threshold, with the figures it would
+   * advertise as a partner (capacity, headroom, shortfall, in cores); none without reports.
+   */
+  underloadedPeers (): Array<{ peer: string, capacity: number, headroom: number, shortfall: number }> {
+    const mean = this.lastClass.mean
+    const p = this.params
+    const out: Array<{ peer: string, capacity: number, headroom: number, shortfall: number }> = []
+    if (this.cluster.using !== 'reports' || !(mean > 0)) return out
+    for (const r of this.cluster.reports?.() ?? []) {
+      if (r.cordoned || r.peer === undefined || !(r.load < p.underloadRatio * mean)) continue
+      const cpus = r.cpus ?? this.cpus()
+      const cores = r.load * cpus
+      out.push({ peer: r.peer, capacity: Math.max(0, mean * cpus - cores), headroom: Math.max(0, p.overloadRatio * mean * cpus - cores), shortfall: p.underloadRatio * mean * cpus - cores })
+    }
+    return out
+  }
+
   /** This host moved `vm` of `cores` to `peer` (the mean counts it there until the peer reports it). */
   sent (peer: string, cores: number): void { this.cluster.sent?.(peer, cores) }
 
@@ -143,6 +172,7 @@ export class LoadModel {
     const excess = Math.max(0, cores - this.params.overloadRatio * mean * cpus)
     const slack = Math.max(0, cores - this.params.underloadRatio * mean * cpus)
     const shortfall = Math.max(0, this.params.underloadRatio * mean * cpus - cores)
+    this.cluster.noteLargest?.(l.domains.reduce((m, d) => Math.max(m, d.cpuCores ?? this.expected.get(d.name) ?? 0), 0))
     let state: LoadState = 'balanced'
     let decided = false
     this.known = l.warmingUp <= l.domains.filter(d => d.cpuCores === null && this.expected.has(d.name)).length

@@ -38,6 +38,12 @@ export class PartnerChoice {
   /** When the coordinator listed its candidates (its first question): later arrivals are not among them. */
   private startedAt = 0
   private readonly asked = new Set<string>()
+  /** The capacity of the first candidate the coordinator asked about: it lists the most capacity first. */
+  private firstCapacity = Infinity
+  /** The search in which this host passes over every candidate, waiting for a better partner. */
+  private waitingIn: Seeking | null = null
+  /** Until when this host may wait so, within one LoadModel generation (while its VMs stay the same). */
+  private patience: { readonly generation: number, readonly until: number } | null = null
 
   constructor (
     private readonly model: LoadModel,
@@ -52,7 +58,7 @@ export class PartnerChoice {
   pickFor (f: PartnerFigures): Move | null {
     const c = this.model.current
     const vms = this.model.movableVms()
-    return bestPick(vms, { need: c.need, excess: c.excess, slack: c.slack, ...f, cordoned: this.model.cordoned, minImprovement: this.params.minImprovement, fillToMean: this.model.othersOverloaded() === null })
+    return bestPick(vms, { need: c.need, excess: c.excess, slack: c.slack, ...f, cordoned: this.model.cordoned, minImprovement: this.params.minImprovement, fillToMean: this.model.othersOverloaded() === null, unit: this.model.largestVm() })
   }
 
   /** Whether this host's best move to a partner advertising `args` leaves that partner in band. */
@@ -69,29 +75,39 @@ export class PartnerChoice {
 
   /** Whether the coordinator should pass over `peer` (advertising `args`) for this host. */
   skip (peer: string, args: Json | undefined): boolean {
-    const f = partnerFigures(args)
+    const s = this.seeking()
+    // a candidate found in the DHT comes without figures (gossip had none when the coordinator
+    // looked): they may have arrived by gossip since
+    const known = args ?? (s === null ? undefined : this.advertised?.(s.im, s.role).find(a => a.peer === peer)?.args)
+    const f = partnerFigures(known)
     if (f === null) return false // figures unknown: let the partner judge
     if (this.model.isFutile(peer, f.headroom)) return true
     // balance's own searches only: a search of another policy (consolidate) judges its partners itself
-    const s = this.seeking()
-    if (s === null || roleOf(args) !== s.role) return false
+    if (s === null || roleOf(known) !== s.role) return false
     // relief is for a host under its band, not one that only offers to absorb
     const floor = reliefFloor(this.model)
     if (s.relief && f.shortfall <= floor) return true
     // one search asks about each candidate once, in the coordinator's order: a partner passed over
     // or refused is no rival for the ones after it (contention: many hosts want the same best one)
-    if (this.search !== s) { this.search = s; this.startedAt = this.now(); this.asked.clear() }
+    if (this.search !== s) {
+      this.search = s
+      this.startedAt = this.now()
+      // DHT candidates come unranked: the list may hold any partner announced by then
+      this.firstCapacity = args === undefined ? Infinity : f.capacity
+      this.asked.clear()
+    }
+    if (this.waitingIn === s) return true
     this.asked.add(peer)
     const mine = this.score(f)
     if (mine === null) { this.model.noteFutile(peer, f.headroom); return true }
     if (this.advertised === undefined) return false
+    if (!s.relief && this.awaitBetter(s, mine)) return true
     // the rivals the coordinator would invite too: those it listed (announced before it asked: a
     // host that waited for a better partner announced since would wait for ever in a large cluster,
     // where partners are announced all the time), the most free capacity first, as many
     const rivals = this.advertised(s.im, s.role)
-      .filter(r => (r.receivedAt ?? -Infinity) < this.startedAt)
       .map(r => ({ peer: r.peer, f: partnerFigures(r.args), at: r.receivedAt ?? 0 }))
-      .filter((r): r is { peer: string, f: PartnerFigures, at: number } => r.f !== null && !(s.relief && r.f.shortfall <= floor))
+      .filter((r): r is { peer: string, f: PartnerFigures, at: number } => r.f !== null && this.listed(r.f, r.at) && !(s.relief && r.f.shortfall <= floor))
       .sort((a, b) => b.f.capacity - a.f.capacity || b.at - a.at)
       .slice(0, this.params.maxCandidates)
       .filter(r => !this.asked.has(r.peer))
@@ -101,5 +117,43 @@ export class PartnerChoice {
       if (theirs !== null && keyBefore(theirs, mine)) return true
     }
     return false
+  }
+
+  /**
+   * Whether to pass over every candidate of search `s` (best move `mine`) for a partner the load
+   * reports show under the band but not advertising it yet: a host that crossed the threshold at
+   * the same time advertises a moment later, and a VM sent to a worse partner now is a move more
+   * later (the first moves go to the emptiest hosts, as the central balancer's do). For one sample
+   * interval per change of this host's VMs, so a partner that stays away (busy, resting) costs
+   * little.
+   */
+  private awaitBetter (s: Seeking, mine: readonly number[]): boolean {
+    const generation = this.model.generation
+    const now = this.now()
+    if (this.patience?.generation === generation && now >= this.patience.until) return false
+    // those the coordinator listed are the rivals skip() weighs; a host announced since is not among them
+    const listed = new Set((this.advertised as AdvertisedFn)(s.im, s.role).flatMap(a => {
+      const f = partnerFigures(a.args)
+      return f !== null && this.listed(f, a.receivedAt ?? -Infinity) ? [a.peer] : []
+    }))
+    for (const u of this.model.underloadedPeers()) {
+      if (listed.has(u.peer) || this.model.isFutile(u.peer, u.headroom)) continue
+      const theirs = this.score(u)
+      if (theirs !== null && keyBefore(theirs, mine)) {
+        if (this.patience?.generation !== generation) this.patience = { generation, until: now + this.params.sampleIntervalMs }
+        this.waitingIn = s
+        return true
+      }
+    }
+    return false
+  }
+
+  /**
+   * Whether the coordinator listed a partner advertising `f`, announced at `at`: it listed what it
+   * held when it first asked, from gossip the most capacity first, so nothing with more capacity
+   * than the first candidate it asked about.
+   */
+  private listed (f: PartnerFigures, at: number): boolean {
+    return at <= this.startedAt && f.capacity <= this.firstCapacity + 1e-9
   }
 }
