@@ -1,24 +1,24 @@
 // The 'reports' cluster mean: reports carry the load at full precision, and a host that sent a VM
 // counts it on its new host until that host's report shows it (the sum must not lose the VM while
 // the destination has not reported yet), without counting it twice once it has, and only for a
-// few sample intervals if the report never comes.
+// few sample intervals if the report never comes. A report also says the host's largest VM.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { MemoryNetwork, createMemoryDiscovery } from '@parley/discovery'
-import { ClusterLoad } from '../src/index.js'
+import { ClusterLoad, parseLoadReport } from '../src/index.js'
 import { silent } from './support.js'
 
 const INTERVAL = 1000
 const IM = 'f'.repeat(64)
 
-async function cluster (n: number): Promise<{ cls: ClusterLoad[], clock: { t: number }, publish: (loads: ReadonlyArray<number | null>) => Promise<void> }> {
+async function cluster (n: number, epsilon = 0): Promise<{ cls: ClusterLoad[], clock: { t: number }, publish: (loads: ReadonlyArray<number | null>) => Promise<void> }> {
   const net = new MemoryNetwork({ seed: 1 })
   const clock = { t: 0 }
   const cls: ClusterLoad[] = []
   for (let i = 0; i < n; i++) {
     const d = await createMemoryDiscovery({ network: net, peerId: `h${i}`, announceIntervalMs: 0 }, { logger: silent, clock: { now: () => clock.t } })
     d.follow(IM)
-    const cl = new ClusterLoad(d, silent, () => clock.t, { estimator: 'reports', sampleIntervalMs: INTERVAL, epsilon: 0 })
+    const cl = new ClusterLoad(d, silent, () => clock.t, { estimator: 'reports', sampleIntervalMs: INTERVAL, epsilon })
     cl.addIm(IM)
     await cl.start()
     cls.push(cl)
@@ -70,5 +70,24 @@ test('a VM sent counts on its new host for a few sample intervals at most', asyn
   assert.ok(Math.abs(a.mean(4.8 / 16).mean - 8 / 32) < 1e-12)
   for (let i = 0; i < 3; i++) await publish([null, null])
   assert.ok(Math.abs(a.mean(4.8 / 16).mean - 4.8 / 32) < 1e-12, 'the report never came: the reports rule again')
+  for (const c of cls) await c.stop()
+})
+
+test('a report says the host\'s largest VM, anew when it changes; a bad figure is dropped', async () => {
+  // loads within 0.01 of the last report are not worth a new one
+  const { cls, publish } = await cluster(2, 0.01)
+  const [a, b] = cls as [ClusterLoad, ClusterLoad]
+  a.noteLargest(1.5)
+  await publish([0.25, 0.25])
+  assert.equal(b.reports().find(r => r.peer === 'h0')?.largest, 1.5)
+  // the same load, another largest VM (a swap of VMs): a new report
+  a.noteLargest(0.5)
+  await publish([0.25, null])
+  assert.equal(b.reports().find(r => r.peer === 'h0')?.largest, 0.5)
+  a.noteLargest(0.52) // within 0.01 of 16 cores
+  await publish([0.252, null])
+  assert.equal(b.reports().find(r => r.peer === 'h0')?.largest, 0.5, 'nothing worth a new report')
+  assert.equal(parseLoadReport('x', { load: 0.2, cpus: 4, largest: 9 })?.largest, undefined, 'more cores than the host has')
+  assert.equal(parseLoadReport('x', { load: 0.2, cpus: 4, largest: -1 })?.largest, undefined)
   for (const c of cls) await c.stop()
 })
