@@ -2,15 +2,16 @@
  * Role-lookup latency over real libp2p on loopback (tcp + noise + yamux + PSK + kad-dht + gossipsub),
  * with the N nodes spread over W worker processes driven over IPC, so a lookup measures the network
  * path rather than one event loop shared by every node. For N = 50 and 100:
- *  - DHT path: findCandidates({ dhtOnly, follow: false }) by nodes of worker 0 for roles advertised
- *    by nodes of the other workers: first candidate (limit 1) and the full query (limit 20), DHT
+ *  - DHT path: findCandidates({ dhtOnly, follow: false }) by seekers for roles advertised by nodes
+ *    of other workers (seekers: worker 0's nodes; with one node per worker, PARLEY_BENCH_WORKERS=N
+ *    as parleyd runs, the first fifth of the workers): first candidate (limit 1) and the full query (limit 20), DHT
  *    requests per lookup, new dials, and where the time goes (stream open, answer);
  *  - gossip path (what the runtime asks first): advertise -> announcement at followers in worker 0,
  *    and findCandidates({ gossipOnly }) on their warm tables;
  *  - event-loop delay and CPU per worker; RSS per node (per worker, and one node alone in a worker).
  * Env: PARLEY_BENCH_SIZES ("50,100"), PARLEY_BENCH_WORKERS (5), PARLEY_BENCH_LOOKUPS (200), PARLEY_SEED,
  * PARLEY_BENCH_NODE_INIT: JSON settings of every node, e.g. '{"dht": {"alpha": 3}}' (unset: the defaults).
- * PARLEY_BENCH_SEEKER_VARIANTS: a JSON list of settings for worker 0's seekers, e.g. the defaults
+ * PARLEY_BENCH_SEEKER_VARIANTS: a JSON list of settings for the seekers, e.g. the defaults
  * before and after this bench's tuning: '[{"dht": {"alpha": 10, "disjointPaths": 20, "providerQuorum":
  * 1000}, "connectionMonitor": {"pingIntervalMs": 10000, "pingTimeoutMs": 5000}}, {}]'. Lookups take
  * turns between the variants in one cluster, so they meet the same load (the machine is shared).
@@ -44,6 +45,18 @@ function traffic (loads: Load[], n: number): string {
   return `per node and second: ${sum('dhtQueries')} DHT queries, ${sum('dhtRequests')} DHT requests sent, ${sum('gossipReceived')} gossip messages received`
 }
 
+/** Workers that hold the seekers: worker 0 when workers hold several nodes, else a fifth of them. */
+function seekerWorkerCount (n: number, w: number): number {
+  return w < n ? 1 : Math.max(1, Math.round(w / 5))
+}
+
+/** One figure per worker, or their spread when there are many workers (one node each). */
+function perWorker (xs: number[], digits = 1): string {
+  if (xs.length <= 10) return xs.map(x => round(x, digits)).join('/')
+  const s = summary(xs)
+  return `p50 ${round(s.p50, digits)}, max ${round(s.max, digits)} over ${xs.length} workers`
+}
+
 interface NodeRef { worker: number, index: number, peerId: string, addr: string }
 interface Load { nodes: number, lagP50: number, lagP99: number, lagMax: number, cores: number, dhtQueries: number, dhtRequests: number, gossipReceived: number }
 
@@ -51,7 +64,14 @@ async function run (n: number, rand: () => number): Promise<Record<string, unkno
   const w = Math.min(workerCount, n)
   const profile = process.env.PARLEY_BENCH_PROFILE_DIR
   const profiled = Number(process.env.PARLEY_BENCH_PROFILE_WORKER ?? 0)
-  const workers = Array.from({ length: w }, (_, i) => new WorkerProcess(`worker ${i}`, WORKER, i === profiled && profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []))
+  // forked five at a time, each wave loaded before the next: a hundred processes loading libp2p at
+  // once starve each other for minutes on two cores
+  const workers: WorkerProcess[] = []
+  for (let i = 0; i < w; i += 5) {
+    const wave = Array.from({ length: Math.min(5, w - i) }, (_, k) => new WorkerProcess(`worker ${i + k}`, WORKER, i + k === profiled && profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []))
+    workers.push(...wave)
+    await Promise.all(wave.map(async x => await x.call('tables')))
+  }
   // two more workers: one node alone (its RSS), and none at all (the reference every RSS is measured against)
   const alone = new WorkerProcess('alone', WORKER)
   const empty = new WorkerProcess('empty', WORKER)
@@ -71,28 +91,43 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
     for (const m of made) nodes[wi].push({ worker: wi, index: nodes[wi].length, ...m })
   }
 
-  // one seed node, then the first node of every other worker, then the rest in parallel, each
-  // worker's nodes joining through two first nodes (not all through the seed, whose handshakes would
-  // then pace the whole start)
+  // Seekers live in the first `sw` workers (worker 0 alone when several nodes share a worker; a fifth
+  // of them with one node per worker, parleyd's own layout), advertisers in the others. A seeker
+  // worker's nodes take turns between the seeker variants.
+  const sw = seekerWorkerCount(n, w)
+  const seekerVariant = new Map<string, number>()
+  const at = (x: { worker: number, index: number }): string => `${x.worker}/${x.index}`
+  const startIn = async (wi: number, count: number, bootstrap: string[], init: Partial<Libp2pDiscoveryInit>, variant: number | null): Promise<void> => {
+    const made: Array<{ peerId: string, addr: string }> = await workers[wi].call('start', { count, psk, bootstrap, init, batch: 5 })
+    for (let k = 0; k < made.length; k++) if (variant !== null) seekerVariant.set(`${wi}/${nodes[wi].length + k}`, variant)
+    add(wi, made)
+  }
+  // one seed node, then the first node of every other worker (five at a time, each through the seed
+  // and an earlier worker's node), then the rest in parallel, each worker's nodes joining through
+  // two first nodes (not all through the seed, whose handshakes would then pace the whole start)
   const t0 = performance.now()
   add(0, await workers[0].call('start', { count: 1, psk, bootstrap: [], init: nodeInit, batch: 1 }))
   const seedAddr = nodes[0][0].addr
-  for (let i = 1; i < w; i++) add(i, await workers[i].call('start', { count: 1, psk, bootstrap: [seedAddr], init: nodeInit, batch: 1 }))
-  const seekerVariant = new Map<number, number>()
-  await Promise.all(workers.map(async (x, i) => {
+  let nextVariant = 0
+  const variantFor = (wi: number): number | null => wi < sw ? nextVariant++ % variants.length : null
+  for (let i = 1; i < w; i += 5) {
+    await Promise.all(Array.from({ length: Math.min(5, w - i) }, async (_, k) => {
+      const wi = i + k
+      const earlier = nodes[(wi * 7) % i][0].addr
+      const v = variantFor(wi)
+      await startIn(wi, 1, [...new Set([seedAddr, earlier])], v === null ? nodeInit : seekerInit(variants[v]), v)
+    }))
+  }
+  await Promise.all(workers.map(async (_, i) => {
     const bootstrap = [...new Set([nodes[i][0].addr, nodes[(i + 1) % w][0].addr])]
-    if (i > 0 || variants.length === 1) {
-      if (counts[i] > 1) add(i, await x.call('start', { count: counts[i] - 1, psk, bootstrap, init: nodeInit, batch: 5 }))
-      return
-    }
+    const rest = counts[i] - 1
+    if (rest <= 0) return
+    if (i >= sw) { await startIn(i, rest, bootstrap, nodeInit, null); return }
     for (const [v, variant] of variants.entries()) {
-      const count = Math.floor((counts[0] - 1) / variants.length) + (v < (counts[0] - 1) % variants.length ? 1 : 0)
-      const made: Array<{ peerId: string, addr: string }> = await x.call('start', { count, psk, bootstrap, init: seekerInit(variant), batch: 5 })
-      for (let k = 0; k < made.length; k++) seekerVariant.set(nodes[0].length + k, v)
-      add(0, made)
+      const count = Math.floor(rest / variants.length) + (v < rest % variants.length ? 1 : 0)
+      if (count > 0) await startIn(i, count, bootstrap, seekerInit(variant), v)
     }
   }))
-  if (variants.length === 1) for (const x of nodes[0]) seekerVariant.set(x.index, 0)
   const started = performance.now() - t0
   // every routing table with 10 peers, or 90 s: tables fill at each node's self-query (every 30 s)
   const want = Math.min(n - 1, 10)
@@ -103,7 +138,7 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
   const rt = await tables()
   const links = (await Promise.all(workers.map(async x => await x.call<Array<{ rt: number, conns: number, rtConnected: number }>>('links')))).flat()
   const connFigures = { conns: summary(links.map(l => l.conns)), rtConnectedShare: round(links.reduce((a, l) => a + l.rtConnected, 0) / Math.max(1, links.reduce((a, l) => a + l.rt, 0))) }
-  print(`\n### ${n} nodes in ${w} worker process(es) (${counts.join('/')}): started in ${round(started / 1000, 1)} s, routing tables >= ${want} after ${round(settled / 1000, 1)} s (min ${rt[0]}, median ${rt[rt.length >> 1]}, max ${rt[rt.length - 1]})`)
+  print(`\n### ${n} nodes in ${w} worker process(es) (${perWorker(counts, 0)} nodes): started in ${round(started / 1000, 1)} s, routing tables >= ${want} after ${round(settled / 1000, 1)} s (min ${rt[0]}, median ${rt[rt.length >> 1]}, max ${rt[rt.length - 1]})`)
 
   print(`connections per node ${JSON.stringify(connFigures.conns)}; ${round(connFigures.rtConnectedShare * 100, 1)}% of routing-table entries have an open connection`)
 
@@ -115,12 +150,12 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
   const rssOf = async (x: WorkerProcess): Promise<number> => (await x.call<{ rss: number }>('memory')).rss
   const [base, one, ...mem] = await Promise.all([empty, alone, ...workers].map(rssOf))
   const perNode = mem.map((r, i) => (r - base) / counts[i])
-  print(`RSS per node: ${perNode.map(mb).join('/')} MB per worker ((worker RSS - an empty worker's ${mb(base)} MB) / its nodes); one node alone in a worker: ${mb(one - base)} MB (${mb(one)} MB in all)`)
+  print(`RSS per node: ${perWorker(perNode.map(mb))} MB per worker ((worker RSS - an empty worker's ${mb(base)} MB) / its nodes); one node alone in a worker: ${mb(one - base)} MB (${mb(one)} MB in all)`)
 
-  // advertisers: one per role, in workers 1..w-1 (worker 0 when there is only one)
+  // advertisers: one per role, in the workers that hold no seeker (worker 0 when there is only one)
   const im = `bench-${n}-${seed}`
   const roles = Array.from({ length: ROLES }, (_, i) => `role${i}`)
-  const others = w > 1 ? nodes.slice(1) : nodes
+  const others = w > sw ? nodes.slice(sw) : nodes
   const advertisers = roles.map((_, i) => {
     const ws = others[i % others.length]
     return ws[(1 + Math.floor(i / others.length)) % ws.length]
@@ -131,11 +166,11 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
   }
   print(`advertise (gossip publish + DHT provide): ${JSON.stringify(summary(advertiseMs))} ms`)
 
-  // DHT path: seekers in worker 0 (not the seed) that never followed the IM; with several seeker
-  // variants, lookups take turns between them, so each variant meets the same cluster and load
+  // DHT path: seekers (not the seed) that never followed the IM; with several seeker variants,
+  // lookups take turns between them, so each variant meets the same cluster and load
   const adSet = new Set(advertisers.map(a => a.peerId))
-  const seekers = nodes[0].filter(x => x.index > 0 && !adSet.has(x.peerId))
-  const byVariant = variants.map((_, v) => seekers.filter(x => seekerVariant.get(x.index) === v))
+  const seekers = nodes.slice(0, sw).flat().filter(x => at(x) !== '0/0' && !adSet.has(x.peerId))
+  const byVariant = variants.map((_, v) => seekers.filter(x => seekerVariant.get(at(x)) === v))
   const done: DhtLookup[][] = variants.map(() => [])
   await loads(true)
   for (let i = 0; i < lookups; i++) {
@@ -144,7 +179,7 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
     const s = group[Math.floor(rand() * group.length)]
     const r = Math.floor(rand() * ROLES)
     const full = Math.floor(i / variants.length) % 4 === 3
-    const result = await workers[0].call<LookupResult>('lookup', { node: s.index, im, role: roles[r], limit: full ? 20 : 1, timeoutMs: 5000, path: 'dht' })
+    const result = await workers[s.worker].call<LookupResult>('lookup', { node: s.index, im, role: roles[r], limit: full ? 20 : 1, timeoutMs: 5000, path: 'dht' })
     done[v].push({ result, wanted: advertisers[r].peerId, full })
   }
   const during = await loads(true)
@@ -152,7 +187,7 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
   for (const [v, f] of dhtByVariant.entries()) {
     printDhtFigures(variants.length > 1 ? ` [seekers ${JSON.stringify(variants[v])}]` : '', f, done[v].length)
   }
-  print(`during DHT lookups: event-loop delay p99 per worker ${during.map(l => round(l.lagP99, 1)).join('/')} ms (max ${during.map(l => round(l.lagMax)).join('/')}), CPU ${during.map(l => round(l.cores)).join('/')} cores; ${traffic(during, n)}`)
+  print(`during DHT lookups: event-loop delay p99 per worker ${perWorker(during.map(l => l.lagP99))} ms (max ${perWorker(during.map(l => l.lagMax), 0)}), CPU ${perWorker(during.map(l => l.cores), 2)} cores; ${traffic(during, n)}`)
 
   // gossip path: followers spread over every worker (one process holding them all would queue every
   // copy of every message behind the others); announcements from the advertisers
@@ -208,7 +243,7 @@ async function measure (n: number, workers: WorkerProcess[], alone: WorkerProces
   await sleep(10_000)
   const idle = await loads(true)
   const idleCoresPerNode = idle.reduce((a, l) => a + l.cores, 0) / n
-  print(`background load (no lookups, 20 roles advertised): ${round(idle.reduce((a, l) => a + l.cores, 0))} cores in all (${round(idleCoresPerNode * 1000, 1)} millicores per node); ${traffic(idle, n)}; event-loop delay p99 per worker ${idle.map(l => round(l.lagP99, 1)).join('/')} ms`)
+  print(`background load (no lookups, 20 roles advertised): ${round(idle.reduce((a, l) => a + l.cores, 0))} cores in all (${round(idleCoresPerNode * 1000, 1)} millicores per node); ${traffic(idle, n)}; event-loop delay p99 per worker ${perWorker(idle.map(l => l.lagP99))} ms`)
 
   return {
     nodes: n,

@@ -17,9 +17,10 @@ import { decodeResponse, encodeRequest } from '../core/wire.js'
 import { StoppedError } from '../errors.js'
 import type { Discovery, DiscoveryComponents, DiscoveryInit, Json, RequestOptions } from '../types.js'
 import { ARTEFACT_PROTOCOL, fetchArtefactFrom, serveArtefact } from './artefact-protocol.js'
-import { buildNode, DEFAULT_PROVIDER_QUORUM, routingTableSize, type NodeOptions, type ParleyServices } from './node.js'
+import { buildNode, DEFAULT_PROVIDER_QUORUM, DEFAULT_QUERY_SELF_INTERVAL_MS, routingTableSize, type NodeOptions, type ParleyServices } from './node.js'
 import { readProviderQuery } from './provider-query.js'
 import { exchange, MAX_STREAMS_PER_CONNECTION, serveStream } from './requests.js'
+import { SelfQueryWarmUp } from './self-query.js'
 
 export interface Libp2pDiscoveryInit extends DiscoveryInit, NodeOptions {
   /** bound on stop(); upstream stop can hang (js-libp2p#2625). Default 10 s */
@@ -128,6 +129,8 @@ export async function createLibp2pDiscovery (init: Libp2pDiscoveryInit, componen
     if (!stopped) rebootTimer = env.timers.setTimeout(() => { void rebootstrap() }, rebootEvery)
   }
   if (rebootEvery > 0) rebootTimer = env.timers.setTimeout(() => { void rebootstrap() }, rebootEvery)
+  const warmUp = new SelfQueryWarmUp(node, env.timers, log, init.dht?.warmUpSelfQueryMs ?? 2000, init.dht?.querySelfIntervalMs ?? DEFAULT_QUERY_SELF_INTERVAL_MS, () => routingTableSize(dht))
+  warmUp.start()
 
   return {
     libp2p: node,
@@ -166,6 +169,7 @@ export async function createLibp2pDiscovery (init: Libp2pDiscoveryInit, componen
       stopped = true
       roles.stop()
       if (rebootTimer !== undefined) env.timers.clearTimeout(rebootTimer)
+      warmUp.stop()
       await boundedStop(node, init.stopTimeoutMs ?? 10_000, log)
     }
   }
