@@ -1,19 +1,21 @@
-// The 2012 paper's fig. 3 as a property: 15 hosts, 50 VMs, band 80-120 %, on seeds 1-20 and on 30
+// The 2012 paper's fig. 3 as a property: 15 hosts, 50 VMs, band 80-120 %, on seeds 1-100 and on 30
 // random seeds per run. The real policy (ims/balance.lcc on @parley/runtime) must end with at most
 // one host out of band, the paper's result, in at most 1.2x the moves of the central greedy
-// balancer, and every run must replay. Seeds 1-20 must all meet the target, and so must the seeds
-// given in PARLEY_SEED=a,b,... (a replay). On seeds 1-1000 the target holds on 992: the misses are
-// 181 (a host at 120.06 % that the agents' mean, from load reports rounded to 0.001, reads as in
-// band), and 143, 223, 320, 611, 658, 705, 851 (two moves more than 1.2x greedy; on 658 greedy
-// stops with 2 hosts out of band). So of the 30 random seeds at most MAX_MISSES may miss
-// (three or more in 30 at a 0.8 % rate: about 0.2 % of runs). A miss is printed, with its seed.
+// balancer, and every run must replay. Seeds 1-100 must all meet the target, and so must the seeds
+// given in PARLEY_SEED=a,b,... (a replay). Measured: the target holds on 997 of seeds 1-1000 and on
+// 1997 of the held-out seeds 1001-3000, with 0.99x greedy's migrations in all. The misses: two hosts
+// just over the band whose VMs are all too large for any host left under it (752, 1117, 1386: a
+// VM is indivisible, the paper's own leftover, twice); 658, where greedy itself stops with two hosts
+// out of band and every host in band takes 11 moves (1.2x greedy is 10.8); 923 and 2884, two moves
+// over 1.2x greedy. So of the 30 random seeds at most MAX_MISSES may miss (three or more in 30 at a
+// 0.2 % rate: about 3 in 100,000 runs). A miss is printed, with its seed.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomInt } from 'node:crypto'
 import { generateScenario, replayReport, runSimulation, RUNTIME_AGENT_FACTORY_NAME } from '../src/index.js'
 import { balancePolicy } from './fixtures.js'
 
-const FIXED = Array.from({ length: 20 }, (_, i) => i + 1)
+const FIXED = Array.from({ length: 100 }, (_, i) => i + 1)
 const RANDOM = 30
 const MAX_MISSES = 2
 const ROUNDS = 90
@@ -24,7 +26,7 @@ function seeds (): number[] {
   return [...FIXED, ...Array.from({ length: RANDOM }, () => randomInt(2 ** 32))]
 }
 
-test(`fig. 3 on seeds 1-20 and ${RANDOM} random seeds: at most one host out of band, within 1.2x the greedy balancer's moves`, async (t) => {
+test(`fig. 3 on seeds 1-${FIXED.length} and ${RANDOM} random seeds: at most one host out of band, within 1.2x the greedy balancer's moves`, async (t) => {
   const list = seeds()
   t.diagnostic(`seeds (replay with PARLEY_SEED=${list.join(',')}): ${list.join(' ')}`)
   const replay = process.env.PARLEY_SEED !== undefined && process.env.PARLEY_SEED.trim() !== ''
@@ -51,6 +53,6 @@ test(`fig. 3 on seeds 1-20 and ${RANDOM} random seeds: at most one host out of b
     `(${(moves / greedy).toFixed(3)}x); ${outOfBand} hosts out of band in all; ${Math.round(performance.now() - started)} ms`)
   if (misses.length > 0) t.diagnostic(`counterexamples:\n${misses.map(m => m.row).join('\n')}`)
   const strict = misses.filter(m => m.strict)
-  assert.deepEqual(strict.map(m => m.row), [], 'seeds 1-20 and replayed seeds must all meet the fig. 3 target')
+  assert.deepEqual(strict.map(m => m.row), [], `seeds 1-${FIXED.length} and replayed seeds must all meet the fig. 3 target`)
   assert.ok(misses.length <= MAX_MISSES, `${misses.length} of ${list.length} seeds miss the fig. 3 target:\n${misses.map(m => m.row).join('\n')}`)
 })
