@@ -11,6 +11,7 @@ export type HypervisorErrorCode =
   | 'HV_HOST_POWERED_OFF'
   | 'HV_HOST_BUSY'
   | 'HV_PEER_UNREACHABLE'
+  | 'HV_INSUFFICIENT_MEMORY'
   | 'HV_MIGRATION_FAILED'
   | 'HV_MIGRATION_ABORTED'
   | 'HV_OPERATION_FAILED'
@@ -82,6 +83,15 @@ export class HostBusyError extends HypervisorError {
   readonly code = 'HV_HOST_BUSY'
   constructor (host: string, readonly running: string[]) {
     super(`host ${host} still runs ${running.length} domain(s): ${running.slice(0, 5).join(', ')}`, 'migrate or stop every running domain before powering the host off')
+  }
+}
+
+/** The destination has no room for the guest's memory (the memory backend commits no more than it has). */
+export class InsufficientMemoryError extends HypervisorError {
+  readonly code = 'HV_INSUFFICIENT_MEMORY'
+  readonly location: DomainLocation = 'source'
+  constructor (readonly domain: string, host: string, readonly needKiB: number, readonly freeKiB: number) {
+    super(`host ${host} has ${Math.floor(freeKiB / 1024)} MiB of guest memory free, '${domain}' needs ${Math.ceil(needKiB / 1024)} MiB`, 'the domain still runs on the source; pick a host with more free memory')
   }
 }
 

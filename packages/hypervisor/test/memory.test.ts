@@ -82,6 +82,25 @@ test('a name clash on the target fails the migration without touching either dom
   await assert.rejects(a.migrate('vm1', a.migrationUri), { code: 'HV_PEER_UNREACHABLE' })
 })
 
+test('a target without room for the guest memory refuses it, and the guest stays running on the source', async () => {
+  const { clock, hosts: [a, b] } = cluster(2) as { clock: ManualClock, hosts: [MemoryHypervisor, MemoryHypervisor] }
+  // b: 16 GiB; 15 GiB already running there, plus a stopped guest that holds nothing
+  await running(b, 'big', 15 * 1024)
+  await b.define({ name: 'stopped', vcpus: 1, memoryMiB: 8 * 1024 })
+  await running(a, 'vm1', 2048)
+  await running(a, 'vm2', 1024)
+  // wrapped like every refusal by the target: the migration failed, the domain is on the source
+  await assert.rejects(a.migrate('vm1', b.migrationUri), { code: 'HV_MIGRATION_FAILED', location: 'source', message: /1024 MiB of guest memory free, 'vm1' needs 2048 MiB/ })
+  assert.equal((await a.get('vm1')).state, 'running')
+  assert.deepEqual((await b.list()).map(d => d.name).sort(), ['big', 'stopped'])
+  // exactly the room left fits (1 GiB at 100 MiB/s: 11 s of clock time)
+  const moved = a.migrate('vm2', b.migrationUri)
+  for (let t = 0; t < 12; t++) await clock.advance(1000)
+  await moved
+  assert.equal((await b.get('vm2')).state, 'running')
+  await assert.rejects(a.migrate('vm1', b.migrationUri), { message: /0 MiB of guest memory free/ })
+})
+
 test('many concurrent migrations across hosts never lose or duplicate a domain', async () => {
   const { clock, hosts } = cluster(4)
   const names: string[] = []

@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { HypervisorComponents } from '../components.js'
 import {
-  DomainExistsError, DomainNotFoundError, HostBusyError, HostPoweredOffError, HypervisorUnavailableError,
+  DomainExistsError, DomainNotFoundError, HostBusyError, HostPoweredOffError, HypervisorUnavailableError, InsufficientMemoryError,
   InvalidSpecError, InvalidStateError, PeerUnreachableError
 } from '../errors.js'
 import { EventHub } from '../events.js'
@@ -217,8 +217,20 @@ export class MemoryHypervisor implements Hypervisor, MemoryPeer {
       throw new PeerUnreachableError(this.migrationUri, this.closed ? 'closed' : this.power === 'off' ? 'powered off' : 'not answering')
     }
     if (this.domains.has(incoming.name)) throw new DomainExistsError(incoming.name, this.init.id)
+    // guest memory is never overcommitted here: an incoming guest needs room for all of its memory
+    // beside every guest that runs or is on its way in (a real host would swap, or lose a guest to
+    // the OOM killer)
+    const free = this.init.memoryMiB * 1024 - this.committedKiB()
+    if (incoming.maxKiB > free) throw new InsufficientMemoryError(incoming.name, this.init.id, incoming.maxKiB, free)
     this.accrue()
     this.domains.set(incoming.name, { ...incoming, state: 'paused', migrating: 'in' })
+  }
+
+  /** Guest memory held by domains that run, are paused, or are on their way in. */
+  private committedKiB (): number {
+    let sum = 0
+    for (const d of this.domains.values()) if (d.state !== 'shutoff' && d.state !== 'crashed') sum += d.maxKiB
+    return sum
   }
 
   checkIncoming (name: string, fraction: number): void {
