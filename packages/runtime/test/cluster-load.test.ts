@@ -1,7 +1,7 @@
 // The 'reports' cluster mean: reports carry the load at full precision, and a host that sent a VM
 // counts it on its new host until that host's report shows it (the sum must not lose the VM while
 // the destination has not reported yet), without counting it twice once it has, and only for a
-// few sample intervals if the report never comes. A report also says the host's largest VM.
+// few sample intervals if the report never comes. A report also says the largest VM the host can move.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { MemoryNetwork, createMemoryDiscovery } from '@parley/discovery'
@@ -73,21 +73,21 @@ test('a VM sent counts on its new host for a few sample intervals at most', asyn
   for (const c of cls) await c.stop()
 })
 
-test('a report says the host\'s largest VM, anew when it changes; a bad figure is dropped', async () => {
+test('a report says the largest VM the host can move, anew when that changes; a bad figure is dropped', async () => {
   // loads within 0.01 of the last report are not worth a new one
   const { cls, publish } = await cluster(2, 0.01)
   const [a, b] = cls as [ClusterLoad, ClusterLoad]
-  a.noteLargest(1.5)
+  a.noteMovable(1.5)
   await publish([0.25, 0.25])
-  assert.equal(b.reports().find(r => r.peer === 'h0')?.largest, 1.5)
+  assert.equal(b.reports().find(r => r.peer === 'h0')?.movable, 1.5)
   // the same load, another largest VM (a swap of VMs): a new report
-  a.noteLargest(0.5)
+  a.noteMovable(0.5)
   await publish([0.25, null])
-  assert.equal(b.reports().find(r => r.peer === 'h0')?.largest, 0.5)
-  a.noteLargest(0.52) // within 0.01 of 16 cores
+  assert.equal(b.reports().find(r => r.peer === 'h0')?.movable, 0.5)
+  a.noteMovable(0.52) // within 0.01 of 16 cores
   await publish([0.252, null])
-  assert.equal(b.reports().find(r => r.peer === 'h0')?.largest, 0.5, 'nothing worth a new report')
-  assert.equal(parseLoadReport('x', { load: 0.2, cpus: 4, largest: 9 })?.largest, undefined, 'more cores than the host has')
-  assert.equal(parseLoadReport('x', { load: 0.2, cpus: 4, largest: -1 })?.largest, undefined)
+  assert.equal(b.reports().find(r => r.peer === 'h0')?.movable, 0.5, 'nothing worth a new report')
+  assert.equal(parseLoadReport('x', { load: 0.2, cpus: 4, movable: 9 })?.movable, undefined, 'more cores than the host has')
+  assert.equal(parseLoadReport('x', { load: 0.2, cpus: 4, movable: -1 })?.movable, undefined)
   for (const c of cls) await c.stop()
 })

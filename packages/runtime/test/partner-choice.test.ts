@@ -17,7 +17,7 @@ const params = resolvePolicy({ sampleIntervalMs: 1000, loadWindowMs: 3000, susta
 const IM = 'im-hash'
 const MEAN = 0.2 // of 4-core hosts: 0.8 cores; band 0.64-0.96 cores
 
-interface Report { peer: string, load: number, cpus: number, cordoned: boolean }
+interface Report { peer: string, load: number, cpus: number, cordoned: boolean, movable?: number }
 interface Ad { peer: string, args: Json, receivedAt?: number }
 interface Host { hv: MemoryHypervisor, model: LoadModel, fns: Record<string, ConstraintFn>, reports: Report[], ads: Ad[] }
 
@@ -128,4 +128,17 @@ test('relief: a host whose move fills the underloaded host goes before a more lo
   }
   assert.ok(tFills >= 0 && (tShort < 0 || tFills < tShort), `the host whose VM fills the hole relieves first (after ${tFills} s, the other after ${tShort} s)`)
   for (const h of [fills, short]) await h.hv.close()
+})
+
+test('the largest VM that can move: a host\'s own within its slack, and the reports\' (a VM that would take its host under the band does not count)', async () => {
+  const clock = new ManualClock(0)
+  const fabric = createMemoryFabric()
+  const over = await host('S', clock, fabric, [0.5, 0.5, 0.45]) // 1.45 cores: can shed 0.81 and stay at 0.64
+  const low = await host('L', clock, fabric, [0.6, 0.1]) // 0.7 cores: can shed 0.06, less than either VM
+  await settle(clock, over, low)
+  assert.equal(over.model.largestMovable(), 0.5)
+  assert.equal(low.model.largestMovable(), 0)
+  low.reports.push({ peer: 'S', load: 1.45 / 4, cpus: 4, cordoned: false, movable: 0.5 })
+  assert.equal(low.model.largestMovable(), 0.5)
+  for (const h of [over, low]) await h.hv.close()
 })

@@ -1,5 +1,5 @@
 // Choosing the VMs a migration moves: the fewest VMs, then the source in band, then the moves the
-// partner is spared (counted in the cluster's largest VM), then the larger drop of the pair's
+// partner is spared (counted in the largest VM that can move), then the larger drop of the pair's
 // squared deviation; within the partner's upper band, a source in band kept in band, a minimum
 // improvement; cordon moves what the partner takes.
 import { test } from 'node:test'
@@ -44,9 +44,9 @@ test('above its band beats pushed below it; then the larger drop of the squared 
   assert.ok(keyBefore(toEmpty.key, toNear.key))
 })
 
-test('the moves spared the partner, counted in the cluster\'s largest VM: a deep hole before a shallow one, a hair under the band last', () => {
+test('the moves spared the partner, counted in the largest VM that can move: a deep hole before a shallow one, a hair under the band last', () => {
   // a 0.95-core VM puts the source (3.0 cores, band 1.6-2.4) in band whichever partner takes it;
-  // the largest VM in the cluster is 1.0 core
+  // the largest VM any host can move is 1.0 core
   const x = [vm('x', 0.95)]
   const S = { ...L, unit: 1 }
   const deep = bestPick(x, { ...S, capacity: 2, headroom: 2.4, shortfall: 1.6 }) // empty: 2 moves to its band, 1 after
@@ -57,7 +57,7 @@ test('the moves spared the partner, counted in the cluster\'s largest VM: a deep
   assert.ok(keyBefore(deep.key, shallow.key), 'both spare a move: the larger drop of the squared deviation, the empty host')
   assert.ok(keyBefore(shallow.key, hair.key), 'a partner left a hair under its band still needs its move')
   assert.ok(hair.key[2] === 0 && deep.key[2] === -1, 'spared: none, one')
-  // without the cluster's figure the unit is the source's largest VM (0.95): a shortfall of 1.0 then
+  // without the reports' figure the unit is the source's largest VM (0.95): a shortfall of 1.0 then
   // takes two such moves, and this one spares one
   const own = bestPick(x, { ...L, capacity: 1.4, headroom: 1.8, shortfall: 1.0 })
   assert.equal(own?.key[2], -1)

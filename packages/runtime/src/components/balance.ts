@@ -104,7 +104,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       await model.refresh(true)
       const c = model.current
       const vms = model.movableVms()
-      const pick = pickVms(vms, { need: c.need, excess: c.excess, slack: c.slack, capacity, headroom, shortfall, cordoned: model.cordoned, minImprovement: params.minImprovement, fillToMean: model.othersOverloaded() === null, unit: model.largestVm() })
+      const pick = pickVms(vms, { need: c.need, excess: c.excess, slack: c.slack, capacity, headroom, shortfall, cordoned: model.cordoned, minImprovement: params.minImprovement, fillToMean: model.othersOverloaded() === null, unit: model.largestMovable() })
       log.debug({ interaction: ctx.interaction, to, need: c.need, excess: c.excess, slack: c.slack, mean: c.mean, capacity, headroom, shortfall, vms: vms.length, pick }, 'VMs picked')
       if (pick.length === 0) {
         // definitive for this interaction (the partner's figures are fixed): fail it now rather

@@ -36,15 +36,18 @@ export interface LoadReport {
   readonly cordoned: boolean
   /** Domains the host holds, when its report says (consolidation: is it empty?). */
   readonly domains?: number
-  /** Cores of the host's largest VM, when its report says (the most one move can carry). */
-  readonly largest?: number
+  /**
+   * Cores of the largest VM the host can move now and stay at or above its lower band, when its
+   * report says: the most one move from it can carry (pick.ts counts partners' moves in it).
+   */
+  readonly movable?: number
 }
 
 // The load goes out at full precision: every host takes the mean over these reports and judges its
 // own band against it, and reports rounded to 0.001 (0.4 % of a mean load of 0.25) made a host at
 // 120.06 % of the true mean read as in band (fig. 3, seed 181).
-export function loadReportArgs (load: number, cpus: number, domains: number, cordoned: boolean, largest: number | null = null): Json {
-  return { load, cpus, domains, cordoned, ...(largest === null ? {} : { largest }) }
+export function loadReportArgs (load: number, cpus: number, domains: number, cordoned: boolean, movable: number | null = null): Json {
+  return { load, cpus, domains, cordoned, ...(movable === null ? {} : { movable }) }
 }
 
 export function parseLoadReport (peer: string, args: Json): LoadReport | null {
@@ -52,11 +55,11 @@ export function parseLoadReport (peer: string, args: Json): LoadReport | null {
   const { load, cpus } = args
   if (typeof load !== 'number' || !Number.isFinite(load) || load < 0 || load > 1000) return null
   if (typeof cpus !== 'number' || !Number.isFinite(cpus) || cpus <= 0) return null
-  const { domains, largest } = args
+  const { domains, movable } = args
   return {
     peer, load, cpus, cordoned: args.cordoned === true,
     ...(typeof domains === 'number' && Number.isInteger(domains) && domains >= 0 ? { domains } : {}),
-    ...(typeof largest === 'number' && Number.isFinite(largest) && largest >= 0 && largest <= cpus ? { largest } : {})
+    ...(typeof movable === 'number' && Number.isFinite(movable) && movable >= 0 && movable <= cpus ? { movable } : {})
   }
 }
 
@@ -93,9 +96,9 @@ const TRANSIT_INTERVALS = 3
 interface Transit { readonly peer: string, readonly share: number, readonly before: number, readonly until: number }
 
 export class ClusterLoad {
-  private last: { load: number, cordoned: boolean, largest: number | null } | null = null
-  /** Cores of this host's largest VM, as its load model last saw them (goes out with the report). */
-  private largest: number | null = null
+  private last: { load: number, cordoned: boolean, movable: number | null } | null = null
+  /** This host's LoadReport.movable, as its load model last saw it (goes out with the report). */
+  private movable: number | null = null
   private readonly imHashes = new Set<string>()
   private cached: { at: number, reports: LoadReport[] } | null = null
   private readonly estimator: MeanEstimator
@@ -147,13 +150,13 @@ export class ClusterLoad {
     this.decide()
     if (this.source !== 'reports') this.exchange?.tick()
     if (this.source === 'push-sum') { await this.withdrawReports(); return }
-    const largest = this.largest
+    const movable = this.movable
     const same = this.last !== null && Math.abs(load - this.last.load) < this.epsilon && this.last.cordoned === cordoned &&
-      (largest === null || (this.last.largest !== null && Math.abs(largest - this.last.largest) < this.epsilon * cpus))
+      (movable === null || (this.last.movable !== null && Math.abs(movable - this.last.movable) < this.epsilon * cpus))
     if (same) return
-    this.last = { load, cordoned, largest }
+    this.last = { load, cordoned, movable }
     this.published = true
-    const args = loadReportArgs(load, cpus, domains, cordoned, largest)
+    const args = loadReportArgs(load, cpus, domains, cordoned, movable)
     await Promise.all([...this.imHashes].map(async im => {
       try {
         await this.discovery.advertise(im, LOAD_ROLE, args, { awaitDht: false })
@@ -199,8 +202,8 @@ export class ClusterLoad {
     return { mean: sum / Math.max(1, hosts), reports: rs.length }
   }
 
-  /** Cores of this host's largest VM now: its next report says them. */
-  noteLargest (cores: number): void { this.largest = cores }
+  /** This host's LoadReport.movable now: its next report says it. */
+  noteMovable (cores: number): void { this.movable = cores }
 
   /** This host sent a VM of `cores` to `peer` just now (see the header). */
   sent (peer: string, cores: number): void {

@@ -31,12 +31,12 @@ export interface Classification {
 export interface MeanSource {
   mean (own: number, ownCordoned: boolean): { mean: number, reports: number }
   /** Every other host's load, when the estimator gossips per-host reports ('reports'). */
-  reports?: () => ReadonlyArray<{ readonly peer?: string, readonly load: number, readonly cpus?: number, readonly cordoned: boolean, readonly domains?: number, readonly largest?: number }>
+  reports?: () => ReadonlyArray<{ readonly peer?: string, readonly load: number, readonly cpus?: number, readonly cordoned: boolean, readonly domains?: number, readonly movable?: number }>
   readonly using?: 'reports' | 'push-sum'
   /** This host sent a VM of `cores` to `peer`: count it there until its report shows it. */
   sent?: (peer: string, cores: number) => void
-  /** Cores of this host's largest VM, for its report. */
-  noteLargest?: (cores: number) => void
+  /** This host's largest movable VM (see largestMovable), for its report. */
+  noteMovable?: (cores: number) => void
 }
 
 /** Below this mean the cluster counts as idle: nobody is over or under. */
@@ -61,6 +61,8 @@ export class LoadModel {
   /** Bumped whenever the host's VMs changed through a move: state that depended on them is void. */
   generation = 0
   private basis = false
+  /** See largestOwnMovable: what this host's report says as `movable`. */
+  private ownMovable = 0
   private known = false
 
   constructor (
@@ -129,12 +131,23 @@ export class LoadModel {
   cpus (): number { return this.latest?.capacity.cpus ?? 1 }
 
   /**
-   * Cores of the largest VM in the cluster, from the load reports and this host's own VMs: the most
-   * one move can bring a host under its band (pick.ts counts the moves a partner still needs in it).
+   * Cores of the largest VM any host can move now and stay at or above its lower band, from the load
+   * reports and this host's own VMs: the most one move can still bring a host under its band
+   * (pick.ts counts the moves a partner still needs in it). A large VM on a host near its lower
+   * band does not count: it cannot go anywhere.
    */
-  largestVm (): number {
-    const own = (this.latest?.domains ?? []).reduce((m, d) => Math.max(m, d.cpuCores ?? this.expected.get(d.name) ?? 0), 0)
-    return (this.cluster.reports?.() ?? []).reduce((m, r) => Math.max(m, r.largest ?? 0), own)
+  largestMovable (): number {
+    return (this.cluster.reports?.() ?? []).reduce((m, r) => Math.max(m, r.movable ?? 0), this.ownMovable)
+  }
+
+  /** Cores of this host's largest VM it can move now (not cooling down) and keep `slack`; any when cordoned. */
+  private largestOwnMovable (slack: number): number {
+    let best = 0
+    for (const d of this.movable()) {
+      const cores = d.cpuCores ?? 0
+      if ((this.cordoned || cores <= slack + 1e-9) && cores > best) best = cores
+    }
+    return best
   }
 
   /**
@@ -172,7 +185,6 @@ export class LoadModel {
     const excess = Math.max(0, cores - this.params.overloadRatio * mean * cpus)
     const slack = Math.max(0, cores - this.params.underloadRatio * mean * cpus)
     const shortfall = Math.max(0, this.params.underloadRatio * mean * cpus - cores)
-    this.cluster.noteLargest?.(l.domains.reduce((m, d) => Math.max(m, d.cpuCores ?? this.expected.get(d.name) ?? 0), 0))
     let state: LoadState = 'balanced'
     let decided = false
     this.known = l.warmingUp <= l.domains.filter(d => d.cpuCores === null && this.expected.has(d.name)).length
@@ -189,6 +201,8 @@ export class LoadModel {
       state = over ? 'over' : under ? 'under' : 'balanced'
     }
     this.basis = decided
+    this.ownMovable = this.largestOwnMovable(slack)
+    this.cluster.noteMovable?.(this.ownMovable)
     // unrounded: the band tests, the picks and the figures partners advertise compare these exactly
     this.lastClass = { state, load, mean, need, capacity, headroom, excess, slack, shortfall }
     return this.lastClass

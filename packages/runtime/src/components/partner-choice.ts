@@ -58,7 +58,7 @@ export class PartnerChoice {
   pickFor (f: PartnerFigures): Move | null {
     const c = this.model.current
     const vms = this.model.movableVms()
-    return bestPick(vms, { need: c.need, excess: c.excess, slack: c.slack, ...f, cordoned: this.model.cordoned, minImprovement: this.params.minImprovement, fillToMean: this.model.othersOverloaded() === null, unit: this.model.largestVm() })
+    return bestPick(vms, { need: c.need, excess: c.excess, slack: c.slack, ...f, cordoned: this.model.cordoned, minImprovement: this.params.minImprovement, fillToMean: this.model.othersOverloaded() === null, unit: this.model.largestMovable() })
   }
 
   /** Whether this host's best move to a partner advertising `args` leaves that partner in band. */

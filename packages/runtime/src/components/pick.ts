@@ -1,6 +1,6 @@
 // Which VMs a migration moves, among the sets of up to three of the source's VMs: the fewest VMs
 // first, then sets that put the source in band, then those that spare the partner the most moves
-// to its band (counted in the cluster's largest VM), then the larger drop of the pair's squared
+// to its band (counted in the largest VM any host can still move), then the larger drop of the pair's squared
 // deviation from the mean (the central greedy balancer's rule); see bestPick. Where
 // no host absorbs load (no per-host load reports, push-sum clusters), `fillToMean` fills the
 // partner towards the mean instead, several VMs at once.
@@ -32,8 +32,9 @@ export interface PickLimits {
    */
   readonly fillToMean?: boolean
   /**
-   * Cores of the largest VM in the cluster: the most one move can bring a partner. The moves a
-   * partner still needs to reach its band are counted in it (default: the source's largest VM).
+   * Cores of the largest VM any host can still move (LoadModel.largestMovable): the most one move
+   * can bring a partner. The moves a partner still needs to reach its band are counted in it
+   * (default: the source's largest VM).
    */
   readonly unit?: number
 }
@@ -118,7 +119,7 @@ export function bestPick (vms: readonly Vm[], l: PickLimits): Move | null {
   }
   const busy = sorted.filter(v => v.cores > 0)
   const target = Math.min(l.need, l.capacity)
-  const unit = Math.max(l.unit ?? 0, busy[0]?.cores ?? 0)
+  const unit = l.unit ?? busy[0]?.cores ?? 0
   /** Moves of at most `unit` cores that a shortfall of `x` cores takes, at least. */
   const movesFor = (x: number): number => x <= EPS || unit <= EPS ? 0 : Math.ceil(x / unit - EPS)
   const partnerMoves = movesFor(l.shortfall)
@@ -133,7 +134,7 @@ export function bestPick (vms: readonly Vm[], l: PickLimits): Move | null {
     const srcOut = t > l.slack + EPS ? 2 : t < l.excess - EPS ? 1 : 0
     const dstOut = t < l.shortfall - EPS ? 1 : 0
     const gain = 2 * t * (l.need + l.capacity - t)
-    // the moves the partner no longer needs to reach its band, counted in the largest VM
+    // the moves the partner no longer needs to reach its band, counted in the largest VM that can move
     const spared = partnerMoves - movesFor(l.shortfall - t)
     // fewest VMs first: a source still above the band after one VM offers again, to another
     // host, and one VM to each of two underloaded hosts beats two VMs to one of them. Then the
