@@ -12,6 +12,7 @@ import type { Logger } from 'pino'
 import { policyComponents } from './components/index.js'
 import { ClusterLoad } from './components/cluster-load.js'
 import { LoadModel } from './components/load-model.js'
+import { PackingExchange } from './components/packing-exchange.js'
 import { AlreadySubscribedError, AgentStoppedError, InvalidInitError, codeOf, messageOf } from './errors.js'
 import { constraintHandler, inviteHandler } from './handlers.js'
 import type { ParticipantHost } from './handlers.js'
@@ -66,6 +67,8 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
   private readonly registry: ConstraintRegistry
   private readonly model: LoadModel
   private readonly cluster: ClusterLoad
+  /** The consolidation's histogram gossip, used while the mean comes without per-host reports. */
+  private readonly packing: PackingExchange
   private migrateUri: string
   private running = false
   private stopCtl = new AbortController()
@@ -94,6 +97,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     })
     this.model = new LoadModel(c.hypervisor, c.clock, this.params, this.cluster, this.log.child({ component: 'load' }), this.isCordoned,
       l => { void this.cluster.publish(this.model.cores(l) / l.capacity.cpus, l.capacity.cpus, l.domains.length, this.isCordoned) })
+    this.packing = new PackingExchange(c.discovery, this.log.child({ component: 'packing-gossip' }), () => c.clock.now(), { intervalMs: this.params.sampleIntervalMs })
     const builtIn = policyComponents({
       model: this.model,
       hypervisor: c.hypervisor,
@@ -104,6 +108,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
       arrivalTimeoutMs: this.params.arrivalTimeoutMs,
       params: this.params,
       peers: () => this.cluster.reports(),
+      packing: this.packing,
       powerChanged: state => { this.powerChanged(state) },
       advertised: (im, role) => c.discovery.announcements(im, role).filter(a => !a.withdrawn && a.peerId !== this.self).map(a => ({ peer: a.peerId, args: a.args, receivedAt: a.receivedAt }))
     })
@@ -134,6 +139,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
       validate: validateConstraintRequest, timeoutMs: this.params.constraintTimeoutMs
     })
     await this.cluster.start()
+    await this.packing.start()
     // a VM that arrived is not moved again within the cooldown, even if its interaction aborted
     this.offHypervisor = this.c.hypervisor.on(e => { if (e.type === 'migrated-in') this.model.coolDown(e.domain) })
     this.background = [this.loadLoop(), this.sweepLoop()]
@@ -160,6 +166,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     await this.c.discovery.unhandle(INVITE_PROTOCOL).catch(() => {})
     await this.c.discovery.unhandle(CONSTRAINT_PROTOCOL).catch(() => {})
     await this.cluster.stop()
+    await this.packing.stop()
     this.log.info('host agent stopped')
   }
 

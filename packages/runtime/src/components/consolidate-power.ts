@@ -22,6 +22,11 @@ export interface PowerDeps {
   /** Samples this host: whether it runs no VM and none migrates in or out. */
   readonly empty: () => Promise<boolean>
   readonly peers?: () => readonly LoadReport[]
+  /**
+   * Without per-host reports: the lowest ids of the empty hosts, as the histogram gossip spread
+   * them (packing-sum.ts); null while the reports tell.
+   */
+  readonly gossipEmpty?: () => readonly string[] | null
   readonly powerChanged?: (state: PowerState) => void
 }
 
@@ -35,7 +40,7 @@ export function powerComponents (deps: PowerDeps, log: Logger): Record<string, C
     if (!await deps.empty()) return false
     if (!deps.cordoned()) {
       // a report without `domains` (an older peer) counts as empty when it shows no load
-      const empty = (deps.peers?.() ?? []).filter(r => !r.cordoned && (r.domains ?? (r.load === 0 ? 0 : 1)) === 0).map(r => r.peer)
+      const empty = deps.gossipEmpty?.() ?? (deps.peers?.() ?? []).filter(r => !r.cordoned && (r.domains ?? (r.load === 0 ? 0 : 1)) === 0).map(r => r.peer)
       if (keptAsReserve(deps.self(), empty, reserve)) {
         log.debug({ reserve, empty: empty.length + 1 }, 'empty host kept on as reserve')
         return false

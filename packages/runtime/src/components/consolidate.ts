@@ -15,6 +15,9 @@
 //                                 and rest a sample interval before asking another
 //   noPartnerWithin(Ms)           holds once this role has waited Ms for a partner (the way back)
 //   releaseResources(Reserve), isPoweredOn(), sleep(Ms)   see consolidate-power.ts
+// The rank comes from the per-host load reports where the cluster has them (exact: rankKeepers), and
+// where it has none (a large cluster: the mean comes from push-sum) from the histogram gossip of
+// packing-exchange.ts (estimated: rankInHistogram, with a few more keepers to spare).
 // A keeper must hold its rank for sustainMs before it pulls (hysteresis, as the balance policy's),
 // and stops being one only two ranks past the boundary, so a receiver whose fresh VMs are still
 // warming up does not turn round and give them away. A host below the keepers offers its VMs at
@@ -33,6 +36,8 @@ import { contextOf, participantArgs } from './context.js'
 import type { LoadModel } from './load-model.js'
 import { MovedByInteraction, idOf, migrateOne, noteMoved, numberOf } from './moves.js'
 import type { EmitEvent, MovedVm } from './moves.js'
+import type { PackingExchange } from './packing-exchange.js'
+import { rankInHistogram } from './packing-rank.js'
 
 export interface ConsolidateDeps {
   readonly model: LoadModel
@@ -48,6 +53,11 @@ export interface ConsolidateDeps {
   readonly params?: Partial<Pick<PolicyParams, 'sustainMs' | 'sampleIntervalMs'>> & { readonly maxConcurrentMigrations?: number }
   /** The other hosts' fresh load reports (gossip); without them a host ranks alone. */
   readonly peers?: () => readonly LoadReport[]
+  /**
+   * The histogram gossip (packing-exchange.ts) that ranks this host while the cluster's mean comes
+   * without per-host reports (push-sum); without it such a host ranks alone and nothing moves.
+   */
+  readonly packing?: Pick<PackingExchange, 'observe' | 'tick' | 'estimate'>
   /** Tells the agent that this host powered off or on (it stops or resumes reporting its load). */
   readonly powerChanged?: (state: PowerState) => void
 }
@@ -82,7 +92,12 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
   const keepD = new HysteresisDetector({ direction: 'below', threshold: 0, clearThreshold: 2, sustainMs })
   // offering is immediate: the keeper that takes the offer has held its rank for sustainMs, and any
   // move from a less loaded host into a keeper consolidates, whatever this host's sample noise
-  const shedD = new HysteresisDetector({ direction: 'above', threshold: -0.5, clearThreshold: -2, sustainMs: 0, clearSustainMs: sustainMs })
+  const exactShedD = new HysteresisDetector({ direction: 'above', threshold: -0.5, clearThreshold: -2, sustainMs: 0, clearSustainMs: sustainMs })
+  // an estimated rank may still move while the epoch's histogram mixes: a host near the boundary
+  // that shed at once on its first figure would stay out, one keeper short (no keeper pulls before
+  // sustainMs anyway)
+  const gossipShedD = new HysteresisDetector({ direction: 'above', threshold: -0.5, clearThreshold: -2, sustainMs, clearSustainMs: sustainMs })
+  let shedD = exactShedD
   let packing: Packing = { used: 0, free: 0, running: 0, migrating: false }
   /** This host's place among the keepers counted from the least loaded one (0: the most room). */
   let turn = 0
@@ -104,19 +119,35 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
     const cpus = l.capacity.cpus
     packing = { used, free: Math.max(0, cpus - used), running: live.length, migrating: live.some(d => d.migrating !== undefined) }
     // only exact figures move the classification: a warming-up VM would skew this host's rank
-    if (l.warmingUp === 0) {
+    const exact = l.warmingUp === 0
+    const gossip = deps.packing !== undefined && !reportsMode() ? deps.packing : null
+    if (gossip !== null) {
+      if (exact) gossip.observe({ cores: used, cpus, vms: live.length, cordoned: model.cordoned, empty: packing.running === 0 && !packing.migrating })
+      gossip.tick()
+      const h = exact ? gossip.estimate().histogram : null
+      if (h !== null) classify(rankInHistogram({ peer: deps.self(), cores: used, cpus, cordoned: model.cordoned }, h), used, l.atMs, true)
+    } else if (exact) {
       const others = (deps.peers?.() ?? []).map(r => ({ peer: r.peer, cores: r.load * r.cpus, cpus: r.cpus, cordoned: r.cordoned }))
-      if (others.length > 0) {
-        const k = rankKeepers({ peer: deps.self(), cores: used, cpus, cordoned: model.cordoned }, others)
-        turn = Math.max(0, k.keepers - 1 - k.rank)
-        const value = k.rank - k.keepers
-        keepD.update(value, l.atMs)
-        shedD.update(value, l.atMs)
-        log.debug({ used: round(used), rank: k.rank, keepers: k.keepers, total: round(k.total), keeper: keepD.isActive, shedder: shedD.isActive }, 'packing state')
-      }
+      if (others.length > 0) classify(rankKeepers({ peer: deps.self(), cores: used, cpus, cordoned: model.cordoned }, others), used, l.atMs, false)
     }
     return packing
   }
+
+  function classify (k: { rank: number, keepers: number, total: number, open?: number }, used: number, atMs: number, estimated: boolean): void {
+    const d = estimated ? gossipShedD : exactShedD
+    if (d !== shedD) { shedD = d; d.reset(); keepD.reset() }
+    turn = Math.max(0, Math.floor(k.keepers - 1 - k.rank))
+    const value = k.rank - k.keepers
+    keepD.update(value, atMs)
+    shedD.update(value, atMs)
+    log.debug({ used: round(used), rank: round(k.rank), keepers: round(k.keepers), total: round(k.total), ...(k.open === undefined ? {} : { open: round(k.open) }), keeper: keepD.isActive, shedder: shedD.isActive }, 'packing state')
+  }
+
+  /**
+   * Whether the cluster's mean comes from per-host reports (LoadModel answers null to questions
+   * only reports can answer while it comes from push-sum): then they rank this host exactly.
+   */
+  function reportsMode (): boolean { return model.othersDraining() !== null }
 
   const keeper = (): boolean => keepD.isActive && !model.cordoned
   const shedder = (): boolean => shedD.isActive && !keepD.isActive && !model.cordoned
@@ -223,7 +254,12 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
       cordoned: () => model.cordoned,
       empty: async () => { const p = await sample(); return p.running === 0 && !p.migrating && !model.migrating },
       ...(deps.peers === undefined ? {} : { peers: deps.peers }),
-      ...(deps.powerChanged === undefined ? {} : { powerChanged: deps.powerChanged })
+      ...(deps.packing === undefined ? {} : { gossipEmpty: () => reportsMode() ? null : (deps.packing as NonNullable<typeof deps.packing>).estimate().empty }),
+      powerChanged: state => {
+        // a powered-off host takes no part in the histogram from the next epoch on
+        if (state === 'off') deps.packing?.observe(null)
+        deps.powerChanged?.(state)
+      }
     }, log)
   }
 }

@@ -122,6 +122,12 @@ export class PushSum {
     return this.prev ?? cur
   }
 
+  /** The reply to a mass from too far ahead: nothing mixed, this host's epoch. */
+  stale (now: number): ExchangeReply {
+    this.roll(now)
+    return { epoch: this.epoch, stale: true }
+  }
+
   /** The epoch a peer may claim: ours, or the next one (clocks differ a little). */
   acceptsEpoch (epoch: number, now: number): boolean {
     return epoch <= Math.floor(now / this.o.epochMs) + 1
@@ -136,9 +142,7 @@ export class PushSum {
 
   private current (now: number): PushSumEstimate {
     const warm = this.isWarm(now)
-    const sum = this.mins.reduce((a, b) => a + b, 0)
-    const size = sum > 0 ? (SKETCH_SIZE - 1) / sum : 1
-    return { mean: warm ? Math.max(0, this.s / this.w) : this.x, size: warm ? size : 1, warm }
+    return { mean: warm ? Math.max(0, this.s / this.w) : this.x, size: warm ? sketchSize(this.mins) : 1, warm }
   }
 
   private roll (now: number): void {
@@ -156,14 +160,28 @@ export class PushSum {
     this.s = this.xIn = this.x
     this.w = this.uIn = this.u
     this.contacts = 0
-    const rnd = seededRandom(hashString(this.id, epoch))
-    this.mins = Array.from({ length: SKETCH_SIZE }, () => -Math.log(1 - rnd()))
+    this.mins = drawSketch(this.id, epoch)
   }
 
-  private mergeMins (other: readonly number[]): void {
-    for (let i = 0; i < SKETCH_SIZE; i++) {
-      const v = other[i]
-      if (v !== undefined && v < (this.mins[i] as number)) this.mins[i] = v
-    }
+  private mergeMins (other: readonly number[]): void { mergeSketch(this.mins, other) }
+}
+
+/** This host's draw for the size sketch of an epoch (the same on every call: seeded by id and epoch). */
+export function drawSketch (id: string, epoch: number, size = SKETCH_SIZE): number[] {
+  const rnd = seededRandom(hashString(id, epoch))
+  return Array.from({ length: size }, () => -Math.log(1 - rnd()))
+}
+
+/** Keeps the element-wise minimum in `mins`. */
+export function mergeSketch (mins: number[], other: readonly number[]): void {
+  for (let i = 0; i < mins.length; i++) {
+    const v = other[i]
+    if (v !== undefined && v < (mins[i] as number)) mins[i] = v
   }
+}
+
+/** Hosts the sketch counts ((K-1)/sum is unbiased for N); 1 for an empty sketch. */
+export function sketchSize (mins: readonly number[]): number {
+  const sum = mins.reduce((a, b) => a + b, 0)
+  return sum > 0 ? (mins.length - 1) / sum : 1
 }
