@@ -97,7 +97,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
     })
     this.model = new LoadModel(c.hypervisor, c.clock, this.params, this.cluster, this.log.child({ component: 'load' }), this.isCordoned,
       l => { void this.cluster.publish(this.model.cores(l) / l.capacity.cpus, l.capacity.cpus, l.domains.length, this.isCordoned) })
-    this.packing = new PackingExchange(c.discovery, this.log.child({ component: 'packing-gossip' }), () => c.clock.now(), { intervalMs: this.params.sampleIntervalMs })
+    this.packing = new PackingExchange(c.discovery, this.log.child({ component: 'packing-gossip' }), c.clock, { intervalMs: this.params.sampleIntervalMs })
     const builtIn = policyComponents({
       model: this.model,
       hypervisor: c.hypervisor,

@@ -57,7 +57,7 @@ export interface ConsolidateDeps {
    * The histogram gossip (packing-exchange.ts) that ranks this host while the cluster's mean comes
    * without per-host reports (push-sum); without it such a host ranks alone and nothing moves.
    */
-  readonly packing?: Pick<PackingExchange, 'observe' | 'tick' | 'estimate'>
+  readonly packing?: Pick<PackingExchange, 'observe' | 'estimate' | 'powered'>
   /** Tells the agent that this host powered off or on (it stops or resumes reporting its load). */
   readonly powerChanged?: (state: PowerState) => void
 }
@@ -122,10 +122,12 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
     const exact = l.warmingUp === 0
     const gossip = deps.packing !== undefined && !reportsMode() ? deps.packing : null
     if (gossip !== null) {
-      if (exact) gossip.observe({ cores: used, cpus, vms: live.length, cordoned: model.cordoned, empty: packing.running === 0 && !packing.migrating })
-      gossip.tick()
-      const h = exact ? gossip.estimate().histogram : null
-      if (h !== null) classify(rankInHistogram({ peer: deps.self(), cores: used, cpus, cordoned: model.cordoned }, h), used, l.atMs, true)
+      // VMs that just arrived count at their source's figure: held back until measured here, they
+      // would be missing from the cluster's load (the source no longer counts them), and a keeper
+      // that takes VMs every round is rarely without one
+      gossip.observe({ cores: used, cpus, vms: live.length, cordoned: model.cordoned, empty: packing.running === 0 && !packing.migrating })
+      const e = gossip.estimate()
+      if (exact && e.histogram !== null) classify({ ...rankInHistogram({ peer: deps.self(), cores: used, cpus, cordoned: model.cordoned }, e.histogram), epoch: e.histogramEpoch }, used, l.atMs, true)
     } else if (exact) {
       const others = (deps.peers?.() ?? []).map(r => ({ peer: r.peer, cores: r.load * r.cpus, cpus: r.cpus, cordoned: r.cordoned }))
       if (others.length > 0) classify(rankKeepers({ peer: deps.self(), cores: used, cpus, cordoned: model.cordoned }, others), used, l.atMs, false)
@@ -133,14 +135,14 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
     return packing
   }
 
-  function classify (k: { rank: number, keepers: number, total: number, open?: number }, used: number, atMs: number, estimated: boolean): void {
+  function classify (k: { rank: number, keepers: number, total: number, open?: number, epoch?: number }, used: number, atMs: number, estimated: boolean): void {
     const d = estimated ? gossipShedD : exactShedD
     if (d !== shedD) { shedD = d; d.reset(); keepD.reset() }
     turn = Math.max(0, Math.floor(k.keepers - 1 - k.rank))
     const value = k.rank - k.keepers
     keepD.update(value, atMs)
     shedD.update(value, atMs)
-    log.debug({ used: round(used), rank: round(k.rank), keepers: round(k.keepers), total: round(k.total), ...(k.open === undefined ? {} : { open: round(k.open) }), keeper: keepD.isActive, shedder: shedD.isActive }, 'packing state')
+    log.debug({ used: round(used), rank: round(k.rank), keepers: round(k.keepers), total: round(k.total), ...(k.open === undefined ? {} : { open: round(k.open), epoch: k.epoch }), keeper: keepD.isActive, shedder: shedD.isActive }, 'packing state')
   }
 
   /**
@@ -256,8 +258,7 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
       ...(deps.peers === undefined ? {} : { peers: deps.peers }),
       ...(deps.packing === undefined ? {} : { gossipEmpty: () => reportsMode() ? null : (deps.packing as NonNullable<typeof deps.packing>).estimate().empty }),
       powerChanged: state => {
-        // a powered-off host takes no part in the histogram from the next epoch on
-        if (state === 'off') deps.packing?.observe(null)
+        deps.packing?.powered(state === 'on')
         deps.powerChanged?.(state)
       }
     }, log)

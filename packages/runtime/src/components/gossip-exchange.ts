@@ -37,6 +37,8 @@ export interface GossipExchangeOptions {
   readonly refillMs: number
   /** Mixed with the peer id to seed this host's choices (default 0). */
   readonly seed?: number
+  /** Partners tried in place of one that failed, per interval (default 0: a failed exchange waits for the next interval). */
+  readonly retries?: number
 }
 
 export class GossipExchange<M extends { readonly epoch: number }, R extends { readonly epoch: number }> {
@@ -61,6 +63,7 @@ export class GossipExchange<M extends { readonly epoch: number }, R extends { re
   }
 
   async start (): Promise<void> {
+    if (this.serving) return
     await this.discovery.handle<M & Peers>(this.wire.protocol, (body, ctx) => this.wire.replyJson(this.serve(body, ctx.peerId)), {
       validate: this.wire.validateRequest, timeoutMs: this.o.intervalMs
     })
@@ -94,16 +97,19 @@ export class GossipExchange<M extends { readonly epoch: number }, R extends { re
     const peer = this.sample.pick()
     if (peer === undefined) return
     this.inFlight = true
-    void (count > 1 ? this.run(peer, count) : this.exchange(peer)).finally(() => { this.inFlight = false })
+    void (count > 1 || (this.o.retries ?? 0) > 0 ? this.run(peer, count) : this.exchange(peer)).finally(() => { this.inFlight = false })
   }
 
   private async run (first: string, count: number): Promise<void> {
-    await this.exchange(first)
-    for (let i = 1; i < count; i++) {
+    let retries = this.o.retries ?? 0
+    let done = 0
+    let peer: string | undefined = first
+    while (peer !== undefined) {
+      if (await this.exchange(peer)) done++
+      else if (retries-- <= 0) return
+      if (done >= count) return
       this.refill(this.now(), false)
-      const peer = this.sample.pick()
-      if (peer === undefined) return
-      await this.exchange(peer)
+      peer = this.sample.pick()
     }
   }
 
@@ -115,7 +121,8 @@ export class GossipExchange<M extends { readonly epoch: number }, R extends { re
     this.sample.fill(peers)
   }
 
-  private async exchange (peer: string): Promise<void> {
+  /** One exchange with `peer`; false when it failed (the peer leaves the view). */
+  private async exchange (peer: string): Promise<boolean> {
     const sent = this.mixer.outgoing(this.now())
     this.stats.initiated++
     try {
@@ -124,12 +131,14 @@ export class GossipExchange<M extends { readonly epoch: number }, R extends { re
       })
       this.mixer.settle(sent, reply, this.now())
       for (const p of reply.peers ?? []) this.sample.add(p)
+      return true
     } catch (err) {
       // undelivered, refused or timed out: nothing was applied here (a reply lost after the partner
       // mixed costs mass until the next epoch)
       this.stats.failed++
       this.sample.remove(peer)
       this.log.debug({ peer, protocol: this.wire.protocol, err: (err as Error).message }, 'gossip exchange failed')
+      return false
     }
   }
 

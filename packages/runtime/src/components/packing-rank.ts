@@ -17,7 +17,7 @@
 // counts as holding only what it runs, so once the keepers are full, the next epoch's histogram
 // asks for as many more keepers as the load left on the other hosts needs.
 import { SPARE_KEEPERS } from './consolidate-plan.js'
-import { hashString } from './random.js'
+import { hashString, seededRandom } from './random.js'
 
 /** Load bins over [0, 1] (cores used / host cores); a load above 1 counts in the top bin. */
 export const PACK_BINS = 64
@@ -64,9 +64,9 @@ export interface PackingRank {
 
 const EPS = 1e-9
 
-/** This host's tie-breaking offset: a fixed share of a bin, from its peer id. */
+/** This host's tie-breaking offset: a fixed share of a bin, from its peer id (FNV alone clusters similar ids). */
 export function jitterOf (peer: string): number {
-  return JITTER_BINS * (hashString(peer, 0x9e3779b9) / 4294967296) / PACK_BINS
+  return JITTER_BINS * seededRandom(hashString(peer, 0x9e3779b9))() / PACK_BINS
 }
 
 /** The bin of a host at `load` with offset `jitter` (jitterOf). */

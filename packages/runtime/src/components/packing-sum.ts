@@ -64,6 +64,8 @@ export interface PackingEstimate {
   /** The lowest ids of the empty hosts this epoch (from its start: they only ever get lower). */
   readonly empty: readonly string[]
   readonly epoch: number
+  /** The epoch the histogram comes from: this one once mixed, else the last one that mixed here. */
+  readonly histogramEpoch: number
 }
 
 function vectorOf (f: PackingFigure | null, jitter: number): number[] {
@@ -98,16 +100,23 @@ export class PackingSum {
   private xIn: number[] = vectorOf(null, 0)
   private contacts = 0
   private prev: PackingHistogram | null = null
+  private prevEpoch = -1
   private readonly jitter: number
 
   constructor (private readonly id: string, private readonly o: PushSumOptions) {
     this.jitter = jitterOf(id)
   }
 
-  /** This host's figures now: into the mass at once until the epoch has mixed here, after that from the next epoch. */
+  /**
+   * This host's figures now: into the mass at once until the epoch has mixed here, after that from
+   * the next epoch. Null (it powers off, and leaves with the mass it holds) counts from the next
+   * epoch on: taken out of the mass now, its figures would stay in the others' shares of it, and its
+   * weight would leave without them (a host that left early skewed every share by its weight).
+   */
   observe (f: PackingFigure | null, now: number): void {
     this.roll(now)
     this.x = f
+    if (f === null) return
     if (f !== null && f.empty && !f.cordoned) this.empty = mergeIds(this.empty, [this.id])
     if (this.isWarm(now)) return
     const next = vectorOf(f, this.jitter)
@@ -153,7 +162,8 @@ export class PackingSum {
 
   estimate (now: number): PackingEstimate {
     this.roll(now)
-    return { histogram: this.isWarm(now) ? this.histogram() : this.prev, empty: this.empty, epoch: this.epoch }
+    const warm = this.isWarm(now)
+    return { histogram: warm ? this.histogram() : this.prev, empty: this.empty, epoch: this.epoch, histogramEpoch: warm ? this.epoch : this.prevEpoch }
   }
 
   /** For tests: this host's share of the cluster's sums. */
@@ -183,7 +193,7 @@ export class PackingSum {
   }
 
   private restart (epoch: number, now: number): void {
-    if (this.epoch >= 0 && this.isWarm(now)) this.prev = this.histogram()
+    if (this.epoch >= 0 && this.isWarm(now)) { this.prev = this.histogram(); this.prevEpoch = this.epoch }
     this.epoch = epoch
     this.startedAt = now
     this.xIn = vectorOf(this.x, this.jitter)
