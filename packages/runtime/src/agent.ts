@@ -108,7 +108,7 @@ class Agent implements HostAgent, ParticipantHost, SlotHost {
       arrivalTimeoutMs: this.params.arrivalTimeoutMs,
       params: this.params,
       peers: () => this.cluster.reports(),
-      packing: this.packing,
+      packingGossip: this.packing,
       powerChanged: state => { this.powerChanged(state) },
       advertised: (im, role) => c.discovery.announcements(im, role).filter(a => !a.withdrawn && a.peerId !== this.self).map(a => ({ peer: a.peerId, args: a.args, receivedAt: a.receivedAt }))
     })

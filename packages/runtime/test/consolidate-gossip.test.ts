@@ -61,7 +61,7 @@ function host (id: string, hv: MemoryHypervisor, clock: ManualClock): Host {
   const model = new LoadModel(hv, clock, params, mean, silent, false)
   Object.assign(h.fns, consolidateComponents({
     model, hypervisor: hv, clock, self: () => id, emit: () => {}, params: { ...params, maxConcurrentMigrations: 4 },
-    peers: () => h.reports ?? [], packing: h.gossip, powerChanged: s => { h.power.push(s) }
+    peers: () => h.reports ?? [], packingGossip: h.gossip, powerChanged: s => { h.power.push(s) }
   }))
   return h
 }

@@ -57,7 +57,7 @@ export interface ConsolidateDeps {
    * The histogram gossip (packing-exchange.ts) that ranks this host while the cluster's mean comes
    * without per-host reports (push-sum); without it such a host ranks alone and nothing moves.
    */
-  readonly packing?: Pick<PackingExchange, 'observe' | 'estimate' | 'powered'>
+  readonly packingGossip?: Pick<PackingExchange, 'observe' | 'estimate' | 'powered'>
   /** Tells the agent that this host powered off or on (it stops or resumes reporting its load). */
   readonly powerChanged?: (state: PowerState) => void
 }
@@ -84,7 +84,7 @@ interface Packing {
 }
 
 export function consolidateComponents (deps: ConsolidateDeps): Record<string, ConstraintFn> {
-  const { model, hypervisor, clock } = deps
+  const { model, hypervisor, clock, packingGossip } = deps
   const log = model.logger.child({ component: 'consolidate' })
   const sustainMs = deps.params?.sustainMs ?? 2000
   const sampleMs = deps.params?.sampleIntervalMs ?? 1000
@@ -120,7 +120,7 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
     packing = { used, free: Math.max(0, cpus - used), running: live.length, migrating: live.some(d => d.migrating !== undefined) }
     // only exact figures move the classification: a warming-up VM would skew this host's rank
     const exact = l.warmingUp === 0
-    const gossip = deps.packing !== undefined && !reportsMode() ? deps.packing : null
+    const gossip = packingGossip !== undefined && !reportsMode() ? packingGossip : null
     if (gossip !== null) {
       // VMs that just arrived count at their source's figure: held back until measured here, they
       // would be missing from the cluster's load (the source no longer counts them), and a keeper
@@ -256,9 +256,9 @@ export function consolidateComponents (deps: ConsolidateDeps): Record<string, Co
       cordoned: () => model.cordoned,
       empty: async () => { const p = await sample(); return p.running === 0 && !p.migrating && !model.migrating },
       ...(deps.peers === undefined ? {} : { peers: deps.peers }),
-      ...(deps.packing === undefined ? {} : { gossipEmpty: () => reportsMode() ? null : (deps.packing as NonNullable<typeof deps.packing>).estimate().empty }),
+      ...(packingGossip === undefined ? {} : { gossipEmpty: () => reportsMode() ? null : packingGossip.estimate().empty }),
       powerChanged: state => {
-        deps.packing?.powered(state === 'on')
+        packingGossip?.powered(state === 'on')
         deps.powerChanged?.(state)
       }
     }, log)

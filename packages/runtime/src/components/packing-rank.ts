@@ -13,9 +13,10 @@
 //
 // Full keepers. rankKeepers counts a keeper's whole capacity; pairwise moves leave each keeper a
 // little room no VM fills, which adds up in a large cluster (1,000 hosts: ~3 % of the keepers, the
-// reports' way then ends at FFD + 4 %). Here a host with less room than the cluster's mean VM
-// counts as holding only what it runs, so once the keepers are full, the next epoch's histogram
-// asks for as many more keepers as the load left on the other hosts needs.
+// reports' way then ends at FFD + 4 %). Here each keeper counts FILL_WASTE_VMS mean VMs short of
+// its capacity, and a host with less room than a mean VM counts as holding only what it runs: once
+// the keepers are full, the next epoch's histogram asks for as many more keepers as the load left
+// on the other hosts needs.
 import { SPARE_KEEPERS } from './consolidate-plan.js'
 import { hashString, seededRandom } from './random.js'
 
@@ -69,10 +70,9 @@ export function jitterOf (peer: string): number {
   return JITTER_BINS * seededRandom(hashString(peer, 0x9e3779b9))() / PACK_BINS
 }
 
-/** The bin of a host at `load` with offset `jitter` (jitterOf). */
-export function binOf (load: number, jitter = 0): number {
-  const x = Math.max(0, load) + jitter
-  return Math.min(PACK_BINS - 1, Math.floor(x * PACK_BINS))
+/** The bin of a host at `x`: its load plus its offset (jitterOf). */
+export function binOf (x: number): number {
+  return Math.min(PACK_BINS - 1, Math.max(0, Math.floor(x * PACK_BINS)))
 }
 
 /** Hosts, in histogram units, that hold the load: the most loaded first; a full host holds only its own. */

@@ -117,7 +117,7 @@ export class PackingSum {
     this.roll(now)
     this.x = f
     if (f === null) return
-    if (f !== null && f.empty && !f.cordoned) this.empty = mergeIds(this.empty, [this.id])
+    if (f.empty && !f.cordoned) this.empty = mergeIds(this.empty, [this.id])
     if (this.isWarm(now)) return
     const next = vectorOf(f, this.jitter)
     for (let i = 0; i < PACK_VECTOR; i++) this.v[i] = (this.v[i] as number) + (next[i] as number) - (this.xIn[i] as number)
