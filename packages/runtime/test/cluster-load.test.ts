@@ -1,7 +1,8 @@
 // The 'reports' cluster mean: reports carry the load at full precision, and a host that sent a VM
 // counts it on its new host until that host's report shows it (the sum must not lose the VM while
 // the destination has not reported yet), without counting it twice once it has, and only for a
-// few sample intervals if the report never comes. A report also says the largest VM the host can move.
+// few sample intervals if the report never comes. A report also says the largest VM the host can
+// move, and goes out when the load crosses an edge of the band, however little it moved.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { MemoryNetwork, createMemoryDiscovery } from '@parley/discovery'
@@ -89,5 +90,18 @@ test('a report says the largest VM the host can move, anew when that changes; a 
   assert.equal(b.reports().find(r => r.peer === 'h0')?.movable, 0.5, 'nothing worth a new report')
   assert.equal(parseLoadReport('x', { load: 0.2, cpus: 4, movable: 9 })?.movable, undefined, 'more cores than the host has')
   assert.equal(parseLoadReport('x', { load: 0.2, cpus: 4, movable: -1 })?.movable, undefined)
+  for (const c of cls) await c.stop()
+})
+
+test('a report goes out when the load crosses an edge of the band, however little it moved', async () => {
+  // loads within 0.01 of the last report are not worth a new one, unless they cross an edge
+  const { cls, publish } = await cluster(3, 0.01)
+  const [a, b] = cls as [ClusterLoad, ClusterLoad]
+  a.setBand(0.8, 1.2)
+  await publish([0.199, 0.25, 0.3]) // mean 0.249666: h0 at 79.7 %
+  await publish([0.2005, null, null]) // 80.2 % of the mean it sees: in band, 0.0015 more
+  assert.equal(b.reports().find(r => r.peer === 'h0')?.load, 0.2005, 'in band now: reported')
+  await publish([0.2010, null, null]) // still in band: not worth a report
+  assert.equal(b.reports().find(r => r.peer === 'h0')?.load, 0.2005)
   for (const c of cls) await c.stop()
 })

@@ -1,7 +1,8 @@
-// Which partner a host offering load takes, and when, on a manual clock: it waits up to a sample
-// interval for a better partner the load reports show under the band but the coordinator did not
-// list (announced a moment later), judges a candidate found in the DHT on its gossip figures, and
-// of the hosts that could relieve an underloaded host, one whose move fills it goes first.
+// Which partner a host offering load takes, and when, on a manual clock: at the start of an
+// overload it waits up to a sample interval for a better kind of move to a partner the load reports
+// show under the band but the coordinator did not list (announced a moment later), it judges a
+// candidate found in the DHT on its gossip figures, of the hosts that could relieve an underloaded
+// host one whose move fills it goes first, and the largest VM that can move is what pick.ts counts in.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ManualClock, createMemoryFabric, createMemoryHypervisor } from '@parley/hypervisor'
@@ -62,23 +63,23 @@ function figures (cores: number): Json {
 
 test('an overloaded host waits up to a sample interval for a better partner the reports show but the coordinator did not list', async () => {
   const clock = new ManualClock(0)
-  const s = await host('S', clock, createMemoryFabric(), [0.5, 0.5, 0.45]) // 1.45 cores: 181 %
-  // U1 at 50 % advertises; U2, empty, is reported but not (yet) advertising
-  s.reports.push({ peer: 'U1', load: 0.1, cpus: 4, cordoned: false }, { peer: 'U2', load: 0, cpus: 4, cordoned: false })
+  const s = await host('S', clock, createMemoryFabric(), [0.5, 0.5, 0.45]) // 1.45 cores: 181 %, in band after 0.5
+  // U1 at 62.5 % advertises, room for 0.45 only (S stays over); U2, empty, is reported but not (yet) advertising
+  s.reports.push({ peer: 'U1', load: 0.125, cpus: 4, cordoned: false }, { peer: 'U2', load: 0, cpus: 4, cordoned: false })
   await settle(clock, s)
-  s.ads.push({ peer: 'U1', args: figures(0.4), receivedAt: clock.now() })
+  s.ads.push({ peer: 'U1', args: figures(0.5), receivedAt: clock.now() })
   assert.equal(await ask(s, 'isOverLoaded/0'), true)
   await clock.advance(10)
-  assert.equal(s.model.skipCandidate('U1', figures(0.4)), true, 'a 0.5-core VM helps the empty host more: wait for it')
+  assert.equal(s.model.skipCandidate('U1', figures(0.5)), true, 'a 0.5-core VM to the empty host brings S in band: wait for it')
   // the next search, still within the sample interval: it waits again
   await ask(s, 'getPeerState/1', [variable('S')])
   assert.equal(await ask(s, 'isOverLoaded/0'), true)
-  assert.equal(s.model.skipCandidate('U1', figures(0.4)), true)
+  assert.equal(s.model.skipCandidate('U1', figures(0.5)), true)
   // a sample interval later it takes the partner it has
   await clock.advance(1000); await s.model.refresh(true)
   await ask(s, 'getPeerState/1', [variable('S')])
   assert.equal(await ask(s, 'isOverLoaded/0'), true)
-  assert.equal(s.model.skipCandidate('U1', figures(0.4)), false, 'patience spent: U1 it is')
+  assert.equal(s.model.skipCandidate('U1', figures(0.5)), false, 'patience spent: U1 it is')
   await s.hv.close()
 })
 
@@ -86,6 +87,19 @@ test('an overloaded host does not wait when the reports show no better partner',
   const clock = new ManualClock(0)
   const s = await host('S', clock, createMemoryFabric(), [0.5, 0.5, 0.45])
   s.reports.push({ peer: 'U1', load: 0.1, cpus: 4, cordoned: false }, { peer: 'B', load: 0.2, cpus: 4, cordoned: false })
+  await settle(clock, s)
+  s.ads.push({ peer: 'U1', args: figures(0.4), receivedAt: clock.now() })
+  assert.equal(await ask(s, 'isOverLoaded/0'), true)
+  await clock.advance(10)
+  assert.equal(s.model.skipCandidate('U1', figures(0.4)), false)
+  await s.hv.close()
+})
+
+test('an overloaded host does not wait for a partner whose move is of the same kind (a larger drop of the squared deviation only)', async () => {
+  const clock = new ManualClock(0)
+  const s = await host('S', clock, createMemoryFabric(), [0.5, 0.5, 0.45])
+  // a 0.5-core VM brings either partner in band; U2, a little emptier, is not advertising
+  s.reports.push({ peer: 'U1', load: 0.1, cpus: 4, cordoned: false }, { peer: 'U2', load: 0.09, cpus: 4, cordoned: false })
   await settle(clock, s)
   s.ads.push({ peer: 'U1', args: figures(0.4), receivedAt: clock.now() })
   assert.equal(await ask(s, 'isOverLoaded/0'), true)

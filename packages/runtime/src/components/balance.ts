@@ -162,6 +162,7 @@ export function balanceComponents (deps: BalanceDeps): Record<string, Constraint
       seeking = null // a new turn of idle: this host's last search, if any, is over
       await model.refresh()
       const c = model.current
+      choice.turn()
       // the role term shows the figure (logs, status); the components read the model's exact ones
       return [num(round(c.state === 'over' ? c.need : c.state === 'under' ? c.capacity : 0))]
     },

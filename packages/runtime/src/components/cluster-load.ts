@@ -99,6 +99,7 @@ export class ClusterLoad {
   private last: { load: number, cordoned: boolean, movable: number | null } | null = null
   /** This host's LoadReport.movable, as its load model last saw it (goes out with the report). */
   private movable: number | null = null
+  private band: readonly [number, number] | null = null
   private readonly imHashes = new Set<string>()
   private cached: { at: number, reports: LoadReport[] } | null = null
   private readonly estimator: MeanEstimator
@@ -152,7 +153,8 @@ export class ClusterLoad {
     if (this.source === 'push-sum') { await this.withdrawReports(); return }
     const movable = this.movable
     const same = this.last !== null && Math.abs(load - this.last.load) < this.epsilon && this.last.cordoned === cordoned &&
-      (movable === null || (this.last.movable !== null && Math.abs(movable - this.last.movable) < this.epsilon * cpus))
+      (movable === null || (this.last.movable !== null && Math.abs(movable - this.last.movable) < this.epsilon * cpus)) &&
+      !this.crossedEdge(this.last.load, load, cordoned)
     if (same) return
     this.last = { load, cordoned, movable }
     this.published = true
@@ -200,6 +202,24 @@ export class ClusterLoad {
     const sum = rs.reduce((s, r) => s + r.load, own) + this.inTransit(rs)
     const hosts = rs.filter(r => !r.cordoned).length + (ownCordoned ? 0 : 1)
     return { mean: sum / Math.max(1, hosts), reports: rs.length }
+  }
+
+  /** The host's band, as fractions of the mean (its policy's thresholds): see crossedEdge. */
+  setBand (low: number, high: number): void { this.band = [low, high] }
+
+  /**
+   * Whether the load moved across an edge of the band since the last report, however little: other
+   * hosts read this host's band from its report, and one that read it a hair under its band (a VM
+   * that arrived measures a little above what its source measured) waited for it to take load it
+   * never advertised for: the hosts below the mean held back from absorbing, and 14 hosts of 150
+   * stayed over the band.
+   */
+  private crossedEdge (last: number, load: number, cordoned: boolean): boolean {
+    if (this.band === null || cordoned) return false
+    const rs = this.reports()
+    const hosts = rs.filter(r => !r.cordoned).length + 1
+    const mean = rs.reduce((s, r) => s + r.load, load) / hosts
+    return this.band.some(f => (last < f * mean) !== (load < f * mean))
   }
 
   /** This host's LoadReport.movable now: its next report says it. */

@@ -37,6 +37,8 @@ export interface MeanSource {
   sent?: (peer: string, cores: number) => void
   /** This host's largest movable VM (see largestMovable), for its report. */
   noteMovable?: (cores: number) => void
+  /** The band's edges as fractions of the mean: a report goes out when the load crosses one. */
+  setBand?: (low: number, high: number) => void
 }
 
 /** Below this mean the cluster counts as idle: nobody is over or under. */
@@ -78,6 +80,7 @@ export class LoadModel {
     this.tracker = new LoadTracker(params.loadWindowMs)
     this.overD = new HysteresisDetector({ direction: 'above', threshold: params.overloadRatio, sustainMs: params.sustainMs, clearSustainMs: 0 })
     this.underD = new HysteresisDetector({ direction: 'below', threshold: params.underloadRatio, sustainMs: params.sustainMs, clearSustainMs: 0 })
+    cluster.setBand?.(params.underloadRatio, params.overloadRatio)
   }
 
   /** Samples the hypervisor unless a sample is fresher than half the sample interval. */

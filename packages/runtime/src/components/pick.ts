@@ -41,6 +41,13 @@ export interface PickLimits {
 
 export interface Vm { readonly name: string, readonly cores: number }
 
+/**
+ * How many leading entries of a move's key (outside fillToMean) say what kind of move it is: the
+ * VMs it takes, whether the source ends in band, the moves it spares the partner. The rest only
+ * ranks moves of one kind.
+ */
+export const MOVE_KIND = 3
+
 const EPS = 1e-9
 /** Cores under which a draining host's VM counts as idle: it fits any partner. */
 export const DRAIN_IDLE_CORES = 0.01
