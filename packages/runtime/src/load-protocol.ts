@@ -4,7 +4,9 @@
 //     -> {epoch, stale: true}           the responder is in a later epoch (or the initiator's is
 //                                       too far ahead): nothing was mixed
 // Bodies that do not match are answered DISC_SCHEMA_INVALID by discovery, never mixed in.
-import type { Json, ValidationResult, Validator } from '@parley/discovery'
+import type { Json, Validator } from '@parley/discovery'
+import { epochOf, guard, peerIds } from './wire-read.js'
+import type { Obj } from './wire-read.js'
 import { SKETCH_SIZE } from './components/push-sum.js'
 import type { ExchangeReply, Mass } from './components/push-sum.js'
 
@@ -13,24 +15,15 @@ export const LOAD_PROTOCOL = '/parley/load/1'
 export type LoadExchangeRequest = Mass & { readonly peers: readonly string[] }
 export type LoadExchangeReply = ExchangeReply & { readonly peers?: readonly string[] }
 
-const ID = /^[A-Za-z0-9_.:+=-]{1,200}$/
 const MAX_PEERS = 4
 /** Loads are at most 1,000 (cores used / host cores); a mass is a share of their sum. */
 const MAX_S = 1e12
 const MAX_W = 1e9
 
-type Obj = Record<string, unknown>
-
 function num (o: Obj, k: string, min: number, max: number): number {
   const v = o[k]
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new Error(`$.${k} must be a number in [${min}, ${max}]`)
   return v
-}
-
-function epochOf (o: Obj): number {
-  const e = num(o, 'epoch', 0, Number.MAX_SAFE_INTEGER)
-  if (!Number.isInteger(e)) throw new Error('$.epoch must be an integer')
-  return e
 }
 
 function mins (o: Obj): number[] {
@@ -42,34 +35,13 @@ function mins (o: Obj): number[] {
   })
 }
 
-function peers (o: Obj): string[] {
-  const v = o.peers
-  if (v === undefined) return []
-  if (!Array.isArray(v) || v.length > MAX_PEERS) throw new Error(`$.peers must be an array of at most ${MAX_PEERS} peer ids`)
-  return v.map((p, i) => {
-    if (typeof p !== 'string' || !ID.test(p)) throw new Error(`$.peers[${i}] is not a peer id`)
-    return p
-  })
-}
-
-function guard<T> (read: (o: Obj) => T): Validator<T> {
-  return (value: unknown): ValidationResult<T> => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: '$ must be an object' }
-    try {
-      return { ok: true, value: read(value as Obj) }
-    } catch (err) {
-      return { ok: false, reason: (err as Error).message }
-    }
-  }
-}
-
 export const validateLoadExchange: Validator<LoadExchangeRequest> = guard(o => ({
-  epoch: epochOf(o), s: num(o, 's', -MAX_S, MAX_S), w: num(o, 'w', -MAX_W, MAX_W), mins: mins(o), peers: peers(o)
+  epoch: epochOf(o), s: num(o, 's', -MAX_S, MAX_S), w: num(o, 'w', -MAX_W, MAX_W), mins: mins(o), peers: peerIds(o, 'peers', MAX_PEERS, true)
 }))
 
 export const validateLoadExchangeReply: Validator<LoadExchangeReply> = guard(o => {
   if (o.stale === true) return { epoch: epochOf(o), stale: true }
-  return { epoch: epochOf(o), s: num(o, 's', -MAX_S, MAX_S), w: num(o, 'w', -MAX_W, MAX_W), mins: mins(o), peers: peers(o) }
+  return { epoch: epochOf(o), s: num(o, 's', -MAX_S, MAX_S), w: num(o, 'w', -MAX_W, MAX_W), mins: mins(o), peers: peerIds(o, 'peers', MAX_PEERS, true) }
 })
 
 export function exchangeJson (m: LoadExchangeRequest | LoadExchangeReply): Json {

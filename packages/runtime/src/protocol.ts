@@ -14,7 +14,9 @@
 //     -> {outcome: boolean | TermJson[], notes}                   RT_NO_LEASE, RT_WRONG_PARTICIPANT,
 //                                                                 RT_UNKNOWN_CONSTRAINT, RT_BAD_TERM,
 //                                                                 RT_CONSTRAINT_FAILED
-import type { Json, ValidationResult, Validator } from '@parley/discovery'
+import type { Json, Validator } from '@parley/discovery'
+import { guard, isObj, PEER_ID as ID } from './wire-read.js'
+import type { Obj } from './wire-read.js'
 
 export const INVITE_PROTOCOL = '/parley/invite/1'
 export const CONSTRAINT_PROTOCOL = '/parley/constraint/1'
@@ -51,8 +53,6 @@ export type ConstraintRequest = {
 
 export type ConstraintReply = { outcome: boolean | Json[], notes: { [key: string]: Json } }
 
-type Obj = Record<string, unknown>
-const ID = /^[A-Za-z0-9_.:+=-]{1,200}$/
 const KEY = /^[^/\s]{1,200}\/\d{1,3}$/
 
 class Check {
@@ -81,21 +81,6 @@ class Check {
     const v = this.o[k]
     if (!isObj(v)) throw new Error(`${this.path}.${k} must be an object`)
     return v
-  }
-}
-
-function isObj (v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function guard<T> (read: (o: Obj) => T): Validator<T> {
-  return (value: unknown): ValidationResult<T> => {
-    if (!isObj(value)) return { ok: false, reason: '$ must be an object' }
-    try {
-      return { ok: true, value: read(value) }
-    } catch (err) {
-      return { ok: false, reason: (err as Error).message }
-    }
   }
 }
 

@@ -4,7 +4,9 @@
 //     -> {epoch, stale: true}                the responder is in a later epoch, or the initiator's
 //                                            is too far ahead: nothing was mixed
 // Bodies that do not match are answered DISC_SCHEMA_INVALID by discovery, never mixed in.
-import type { Json, ValidationResult, Validator } from '@parley/discovery'
+import type { Json, Validator } from '@parley/discovery'
+import { epochOf, guard, peerIds } from '../wire-read.js'
+import type { Obj } from '../wire-read.js'
 import { PACK_SKETCH, PACK_VECTOR, RESERVE_IDS } from './packing-sum.js'
 import type { PackingMass, PackingReply } from './packing-sum.js'
 
@@ -13,12 +15,9 @@ export const PACK_PROTOCOL = '/parley/pack/1'
 export type PackingRequest = PackingMass & { readonly peers: readonly string[] }
 export type PackingReplyBody = PackingReply & { readonly peers?: readonly string[] }
 
-const ID = /^[A-Za-z0-9_.:+=-]{1,200}$/
 const MAX_PEERS = 4
 /** Cores and hosts of a cluster, and their shares: far below this. */
 const MAX = 1e12
-
-type Obj = Record<string, unknown>
 
 function numbers (o: Obj, k: string, length: number, min: number): number[] {
   const v = o[k]
@@ -29,45 +28,18 @@ function numbers (o: Obj, k: string, length: number, min: number): number[] {
   })
 }
 
-function ids (o: Obj, k: string, max: number, optional: boolean): string[] {
-  const v = o[k]
-  if (v === undefined && optional) return []
-  if (!Array.isArray(v) || v.length > max) throw new Error(`$.${k} must be an array of at most ${max} peer ids`)
-  return v.map((p, i) => {
-    if (typeof p !== 'string' || !ID.test(p)) throw new Error(`$.${k}[${i}] is not a peer id`)
-    return p
-  })
-}
-
-function epochOf (o: Obj): number {
-  const e = o.epoch
-  if (typeof e !== 'number' || !Number.isSafeInteger(e) || e < 0) throw new Error('$.epoch must be an integer >= 0')
-  return e
-}
-
 function massOf (o: Obj): PackingMass {
   const w = o.w
   if (typeof w !== 'number' || !Number.isFinite(w) || w < -MAX || w > MAX) throw new Error(`$.w must be a number in [${-MAX}, ${MAX}]`)
   // a share may be negative: a host's own change goes into its share at once until the epoch mixed
-  return { epoch: epochOf(o), v: numbers(o, 'v', PACK_VECTOR, -MAX), w, mins: numbers(o, 'mins', PACK_SKETCH, 0), empty: ids(o, 'empty', RESERVE_IDS, false).sort() }
+  return { epoch: epochOf(o), v: numbers(o, 'v', PACK_VECTOR, -MAX), w, mins: numbers(o, 'mins', PACK_SKETCH, 0), empty: peerIds(o, 'empty', RESERVE_IDS, false).sort() }
 }
 
-function guard<T> (read: (o: Obj) => T): Validator<T> {
-  return (value: unknown): ValidationResult<T> => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: '$ must be an object' }
-    try {
-      return { ok: true, value: read(value as Obj) }
-    } catch (err) {
-      return { ok: false, reason: (err as Error).message }
-    }
-  }
-}
-
-export const validatePackingRequest: Validator<PackingRequest> = guard(o => ({ ...massOf(o), peers: ids(o, 'peers', MAX_PEERS, true) }))
+export const validatePackingRequest: Validator<PackingRequest> = guard(o => ({ ...massOf(o), peers: peerIds(o, 'peers', MAX_PEERS, true) }))
 
 export const validatePackingReply: Validator<PackingReplyBody> = guard(o => {
   if (o.stale === true) return { epoch: epochOf(o), stale: true }
-  return { ...massOf(o), peers: ids(o, 'peers', MAX_PEERS, true) }
+  return { ...massOf(o), peers: peerIds(o, 'peers', MAX_PEERS, true) }
 })
 
 export function packingJson (m: PackingRequest | PackingReplyBody): Json {
